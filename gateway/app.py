@@ -1,0 +1,112 @@
+"""Builds the aiohttp application: routes, middlewares, and what lives for the whole process
+(the Yuno client and its one ``ClientSession``, the cache, the embedded emulator in sandbox
+mode), started at startup and closed at cleanup.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from gateway.loaders import LookupCache, Upstream, backend_from_settings
+from gateway.resolvers.context import Context, SdkConfig
+from gateway.sandbox import SandboxConfig, create_sandbox_app
+from gateway.schema.schema import build_schema
+from gateway.settings import Settings
+from gateway.web.health import READY, add_health_routes
+from gateway.web.middlewares import REQUEST_ID, request_id
+from gateway.web.view import GraphQLView
+from gateway.yuno.client import YunoClient
+
+log = logging.getLogger("gateway")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the process holds between startup and cleanup."""
+
+    upstream: Upstream
+    sdk: SdkConfig
+
+
+SETTINGS = web.AppKey("settings", Settings)
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[request_id], client_max_size=1024**2)
+    app[SETTINGS] = settings
+    add_health_routes(app)
+    view = GraphQLView(
+        schema=build_schema(max_batch=settings.max_batch_operations),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        context_factory=_context_factory(app),
+    )
+    app.router.add_route("*", "/graphql", view)
+    app.cleanup_ctx.append(_runtime)
+    return app
+
+
+def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
+    async def new_context(request: web.Request) -> Context:
+        runtime = app[RUNTIME]
+        return Context(upstream=runtime.upstream, sdk=runtime.sdk, request_id=request[REQUEST_ID])
+
+    return new_context
+
+
+async def _runtime(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    emulator: web.AppRunner | None = None
+    if settings.sandbox_mode:
+        emulator, settings = await _start_emulator(settings)
+    client = YunoClient.from_settings(settings)
+    await client.transport.start()
+    cache = LookupCache(backend_from_settings(settings))
+    sdk = _sdk_config(settings, embedded=emulator is not None)
+    app[RUNTIME] = Runtime(Upstream(client, cache, settings), sdk)
+    app[READY]["ready"] = True
+    try:
+        yield
+    finally:
+        app[READY]["ready"] = False
+        await client.transport.close()
+        await cache.close()
+        if emulator is not None:
+            await emulator.cleanup()
+
+
+async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
+    """No Yuno keys: run the emulator in this process on a free loopback port, and point
+    the client at it with the emulator's development keys."""
+    config = SandboxConfig(latency_ms=settings.sandbox_latency_ms)
+    runner = web.AppRunner(create_sandbox_app(config), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    base_url = f"http://127.0.0.1:{port}/v1"
+    log.info(
+        "sandbox mode: no Yuno keys configured, using the embedded Yuno emulator at %s", base_url
+    )
+    effective = settings.model_copy(
+        update={
+            "yuno_public_api_key": config.public_api_key,
+            "yuno_private_secret_key": SecretStr(config.private_secret_key),
+            "yuno_account_id": config.account_id,
+            "yuno_api_url": base_url,
+        }
+    )
+    return runner, effective
+
+
+def _sdk_config(settings: Settings, *, embedded: bool) -> SdkConfig:
+    key = settings.yuno_public_api_key or ""
+    sandbox = embedded or not key.startswith("prod_")
+    return SdkConfig(
+        public_api_key=key,
+        environment="SANDBOX" if sandbox else "PRODUCTION",
+        api_base_url=settings.yuno_base_url,
+    )

@@ -1,0 +1,169 @@
+"""Cached Yuno lookups behind the DataLoaders: aiocache, in memory or in Redis.
+
+DataLoaders cache for one request; this cache spans requests (and, with Redis, replicas).
+Entries are JSON text of the Yuno models (never pickle), under one namespace, with TTLs from
+settings. Concurrent misses for one key in this process make one Yuno call (single flight).
+If the backend fails, the lookup goes to Yuno and the failure is logged and counted: a cache
+outage slows the gateway down, it never fails a request.
+"""
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from aiocache import RedisCache, SimpleMemoryCache
+from aiocache.base import BaseCache
+from aiocache.serializers import StringSerializer
+from pydantic import TypeAdapter
+
+from gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Operations on the backend that take longer than this count as a backend failure.
+BACKEND_TIMEOUT = 0.5
+
+
+class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache is untyped
+    """aiocache's memory backend grows without bound; this one evicts the oldest entries."""
+
+    def __init__(self, max_entries: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_entries = max_entries
+
+    async def _set(self, key: str, value: object, ttl: float | None = None, **kwargs: Any) -> bool:
+        result: bool = await super()._set(key, value, ttl=ttl, **kwargs)
+        while len(self._cache) > self.max_entries:
+            await self._delete(next(iter(self._cache)))
+        return result
+
+
+def backend_from_settings(settings: Settings) -> BaseCache:
+    url = urlsplit(settings.cache_url)
+    common = {
+        "namespace": settings.cache_namespace,
+        "serializer": StringSerializer(),
+        "timeout": BACKEND_TIMEOUT,
+    }
+    if url.scheme == "memory":
+        return BoundedMemoryCache(settings.cache_max_entries, **common)
+    if url.scheme in ("redis", "rediss"):
+        return RedisCache(
+            endpoint=url.hostname or "127.0.0.1",
+            port=url.port or 6379,
+            db=int(url.path.strip("/") or 0),
+            password=url.password,
+            ssl=url.scheme == "rediss",
+            **common,
+        )
+    raise ValueError(f"unsupported cache URL scheme {url.scheme!r}: use memory:// or redis://")
+
+
+class LookupCache:
+    """Typed get-or-load over an aiocache backend, with single flight and fail-open."""
+
+    def __init__(self, backend: BaseCache) -> None:
+        self.backend = backend
+        self.hits = 0
+        self.misses = 0
+        self.failures = 0
+        self._inflight: dict[str, asyncio.Future[str]] = {}
+
+    async def fetch(
+        self,
+        key: str,
+        ttl: float,
+        adapter: TypeAdapter[T],
+        load: Callable[[], Awaitable[T]],
+    ) -> T:
+        """The cached value for ``key``, or ``load()``'s, stored for ``ttl`` seconds."""
+        cached = await self._get(key)
+        if cached is not None:
+            self.hits += 1
+            return adapter.validate_json(cached)
+        self.misses += 1
+        running = self._inflight.get(key)
+        if running is not None:
+            return adapter.validate_json(await asyncio.shield(running))
+        return await self._load_once(key, ttl, adapter, load)
+
+    async def _load_once(
+        self, key: str, ttl: float, adapter: TypeAdapter[T], load: Callable[[], Awaitable[T]]
+    ) -> T:
+        flight: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = flight
+        try:
+            value = await load()
+            text = adapter.dump_json(value).decode()
+            flight.set_result(text)
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # retrieved here, so an unwatched flight logs nothing
+            raise
+        finally:
+            del self._inflight[key]
+        if ttl > 0:
+            await self._set(key, text, ttl)
+        return value
+
+    async def remember(self, key: str, ttl: float, adapter: TypeAdapter[T], value: T) -> None:
+        """Store a value the gateway learned first-hand (e.g. from a create response)."""
+        await self._set(key, adapter.dump_json(value).decode(), ttl)
+
+    async def recall(self, key: str, adapter: TypeAdapter[T]) -> T | None:
+        """A remembered value, or None when absent, expired or the backend is down."""
+        cached = await self._get(key)
+        return None if cached is None else adapter.validate_json(cached)
+
+    async def invalidate(self, *keys: str) -> None:
+        for key in keys:
+            try:
+                await self.backend.delete(key)
+            except Exception:
+                self._failed("delete", key)
+
+    async def generation(self, scope: str) -> str:
+        """A token that changes whenever ``bump(scope)`` runs: put it in keys derived from
+        data of that scope, and one bump invalidates all of them at once."""
+        return await self._get(f"generation:{scope}") or "0"
+
+    async def bump(self, scope: str, ttl: float) -> None:
+        """``ttl`` is the longest TTL of the keys that use this generation: once it has
+        passed, every key made under an older generation has expired too."""
+        await self._set(f"generation:{scope}", uuid.uuid4().hex, ttl=ttl)
+
+    async def close(self) -> None:
+        try:
+            await self.backend.close()
+        except Exception:
+            self._failed("close", "")
+
+    async def _get(self, key: str) -> str | None:
+        try:
+            value = await self.backend.get(key)
+        except Exception:
+            self._failed("get", key)
+            return None
+        return value if isinstance(value, str) else None
+
+    async def _set(self, key: str, text: str, ttl: float | None) -> None:
+        try:
+            await self.backend.set(key, text, ttl=ttl)
+        except Exception:
+            self._failed("set", key)
+
+    def _failed(self, operation: str, key: str) -> None:
+        self.failures += 1
+        log.warning(
+            "cache %s failed; serving from Yuno", operation, exc_info=True, extra={"key": key}
+        )
+
+
+def cache_key(*parts: str) -> str:
+    """Keys are built from what determines the value, never from objects (no ``self``)."""
+    return ":".join(parts)

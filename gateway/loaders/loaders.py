@@ -1,0 +1,152 @@
+"""The DataLoaders, one per kind of Yuno lookup, named for the key they take.
+
+A set of them lives for one GraphQL request (see ``RequestLoaders``), so nothing one user
+loaded is ever handed to another by a DataLoader. Lookups that may be shared across requests
+go through ``LookupCache`` inside the batch function, keyed by what determines them.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from pydantic import TypeAdapter
+from strawberry.dataloader import DataLoader
+
+from gateway.loaders.cache import LookupCache, cache_key
+from gateway.loaders.fanout import fan_out
+from gateway.settings import Settings
+from gateway.yuno.client import YunoClient
+from gateway.yuno.models import CheckoutSession, Customer, Payment, PaymentMethod
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+CUSTOMER = TypeAdapter(Customer)
+CHECKOUT_SESSION = TypeAdapter(CheckoutSession)
+METHODS = TypeAdapter(list[PaymentMethod])
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What every loader reads from: the process's Yuno client, cache and settings."""
+
+    client: YunoClient
+    cache: LookupCache
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class CheckoutSessionRef:
+    """A checkout session's methods depend on its customer's enrolled methods too."""
+
+    session_id: str
+    customer_id: str | None
+
+
+class YunoLoader(DataLoader[K, V]):
+    """A DataLoader whose batch fans out one Yuno call per distinct key, concurrently."""
+
+    def __init__(self, upstream: Upstream) -> None:
+        super().__init__(load_fn=self._batch)
+        self.upstream = upstream
+
+    async def _batch(self, keys: Sequence[K]) -> list[V | BaseException]:
+        return await fan_out(keys, self.fetch, self.upstream.settings.max_concurrency)
+
+    async def fetch(self, key: K) -> V:
+        raise NotImplementedError
+
+    def cached(
+        self, key: str, ttl: float, adapter: TypeAdapter[V], load: Callable[[], Awaitable[V]]
+    ) -> Awaitable[V]:
+        return self.upstream.cache.fetch(key, ttl, adapter, load)
+
+
+class CustomerByIdLoader(YunoLoader[str, Customer]):
+    async def fetch(self, key: str) -> Customer:
+        ttl = self.upstream.settings.cache_ttl_customer
+        load = partial(self.upstream.client.get_customer, key)
+        return await self.cached(customer_key(key), ttl, CUSTOMER, load)
+
+
+class CustomerByMerchantIdLoader(YunoLoader[str, Customer]):
+    async def fetch(self, key: str) -> Customer:
+        ttl = self.upstream.settings.cache_ttl_customer_by_merchant_id
+        load = partial(self.upstream.client.get_customer_by_merchant_id, key)
+        return await self.cached(customer_by_merchant_id_key(key), ttl, CUSTOMER, load)
+
+
+class PaymentMethodsByCustomerIdLoader(YunoLoader[str, list[PaymentMethod]]):
+    async def fetch(self, key: str) -> list[PaymentMethod]:
+        ttl = self.upstream.settings.cache_ttl_payment_methods
+        load = partial(self.upstream.client.list_enrolled_payment_methods, key)
+        return await self.cached(customer_methods_key(key), ttl, METHODS, load)
+
+
+class PaymentMethodsByCheckoutSessionLoader(YunoLoader[CheckoutSessionRef, list[PaymentMethod]]):
+    async def fetch(self, key: CheckoutSessionRef) -> list[PaymentMethod]:
+        cache = self.upstream.cache
+        generation = await cache.generation(key.customer_id) if key.customer_id else "-"
+        ttl = self.upstream.settings.cache_ttl_payment_methods
+        load = partial(self.upstream.client.list_checkout_payment_methods, key.session_id)
+        cached_key = cache_key("checkout-methods", key.session_id, generation)
+        return await self.cached(cached_key, ttl, METHODS, load)
+
+
+class EnrollableMethodsByCustomerSessionIdLoader(YunoLoader[str, list[PaymentMethod]]):
+    async def fetch(self, key: str) -> list[PaymentMethod]:
+        ttl = self.upstream.settings.cache_ttl_enrollment_catalog
+        load = partial(self.upstream.client.list_enrollable_payment_methods, key)
+        return await self.cached(cache_key("enrollment-catalog", key), ttl, METHODS, load)
+
+
+class CheckoutSessionByIdLoader(YunoLoader[str, CheckoutSession]):
+    async def fetch(self, key: str) -> CheckoutSession:
+        ttl = self.upstream.settings.cache_ttl_checkout_session
+        load = partial(self.upstream.client.get_checkout_session, key)
+        return await self.cached(checkout_session_key(key), ttl, CHECKOUT_SESSION, load)
+
+
+class PaymentByIdLoader(YunoLoader[str, Payment]):
+    """Payments change state at any time (webhooks, captures): never cached across requests."""
+
+    async def fetch(self, key: str) -> Payment:
+        return await self.upstream.client.get_payment(key)
+
+
+class PaymentsByMerchantOrderIdLoader(YunoLoader[str, list[Payment]]):
+    async def fetch(self, key: str) -> list[Payment]:
+        return await self.upstream.client.list_payments_by_merchant_order_id(key)
+
+
+def customer_key(customer_id: str) -> str:
+    return cache_key("customer", customer_id)
+
+
+def customer_by_merchant_id_key(merchant_customer_id: str) -> str:
+    return cache_key("customer-by-merchant-id", merchant_customer_id)
+
+
+def customer_methods_key(customer_id: str) -> str:
+    return cache_key("customer-methods", customer_id)
+
+
+def checkout_session_key(session_id: str) -> str:
+    return cache_key("checkout-session", session_id)
+
+
+class RequestLoaders:
+    """One of each loader, for one GraphQL request."""
+
+    def __init__(self, upstream: Upstream) -> None:
+        self.customer_by_id = CustomerByIdLoader(upstream)
+        self.customer_by_merchant_id = CustomerByMerchantIdLoader(upstream)
+        self.payment_methods_by_customer_id = PaymentMethodsByCustomerIdLoader(upstream)
+        self.payment_methods_by_checkout_session = PaymentMethodsByCheckoutSessionLoader(upstream)
+        self.enrollable_methods_by_customer_session_id = EnrollableMethodsByCustomerSessionIdLoader(
+            upstream
+        )
+        self.checkout_session_by_id = CheckoutSessionByIdLoader(upstream)
+        self.payment_by_id = PaymentByIdLoader(upstream)
+        self.payments_by_merchant_order_id = PaymentsByMerchantOrderIdLoader(upstream)

@@ -1,0 +1,26 @@
+"""What one GraphQL request carries: its loaders, the shared upstream, and its request id."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from gateway.loaders import RequestLoaders, Upstream
+
+
+@dataclass(frozen=True)
+class SdkConfig:
+    """What a front-end SDK needs: Yuno's public key and which Yuno it talks to."""
+
+    public_api_key: str
+    environment: str
+    api_base_url: str
+
+
+@dataclass
+class Context:
+    upstream: Upstream
+    sdk: SdkConfig
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    loaders: RequestLoaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = RequestLoaders(self.upstream)

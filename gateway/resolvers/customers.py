@@ -1,0 +1,50 @@
+"""Customers: read by Yuno id or the merchant's id, create, update (and forget cached copies)."""
+
+from gateway.loaders.loaders import customer_by_merchant_id_key, customer_key
+from gateway.resolvers.context import Context
+from gateway.resolvers.lookups import or_none
+from gateway.resolvers.outcomes import Outcome, problem_from_yuno
+from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.models import Customer, CustomerCreate, CustomerUpdate, PaymentMethod
+
+
+async def viewer(ctx: Context) -> Customer | None:
+    """The customer behind the bearer token; with no customer principal there is none."""
+    return None
+
+
+async def customer(ctx: Context, customer_id: str) -> Customer | None:
+    return await or_none(ctx.loaders.customer_by_id.load(customer_id))
+
+
+async def customer_by_merchant_id(ctx: Context, merchant_customer_id: str) -> Customer | None:
+    return await or_none(ctx.loaders.customer_by_merchant_id.load(merchant_customer_id))
+
+
+async def enrolled_payment_methods(ctx: Context, customer_id: str) -> list[PaymentMethod]:
+    methods = await ctx.loaders.payment_methods_by_customer_id.load(customer_id)
+    return [m for m in methods if m.status in (None, "ENROLLED")]
+
+
+async def create_customer(ctx: Context, data: CustomerCreate) -> Outcome[Customer]:
+    try:
+        created = await ctx.upstream.client.create_customer(data)
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error),))
+    ctx.loaders.customer_by_id.prime(created.id, created)
+    return Outcome(created)
+
+
+async def update_customer(
+    ctx: Context, customer_id: str, changes: CustomerUpdate
+) -> Outcome[Customer]:
+    try:
+        updated = await ctx.upstream.client.update_customer(customer_id, changes)
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error, {"CUSTOMER_NOT_FOUND": ("id",)}),))
+    await ctx.upstream.cache.invalidate(
+        customer_key(customer_id), customer_by_merchant_id_key(updated.merchant_customer_id)
+    )
+    ctx.loaders.customer_by_id.clear(customer_id)
+    ctx.loaders.customer_by_id.prime(customer_id, updated)
+    return Outcome(updated)

@@ -1,0 +1,100 @@
+"""Moving an existing payment on: capture an authorization, cancel it, or refund a charge.
+
+Each reads the payment fresh from Yuno to find the transaction the action applies to, and
+refuses early, as a userError, what Yuno would refuse anyway.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from gateway.resolvers.context import Context
+from gateway.resolvers.outcomes import Outcome, problem_from_yuno
+from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.models import CancelRequest, CaptureRequest, Payment, RefundRequest
+from gateway.yuno.models.common import MoneyRequest
+from gateway.yuno.models.payments import AUTHORIZE, MONEY_MOVING_TRANSACTIONS
+
+Action = Callable[[Payment, str], Awaitable[Payment]]
+
+AUTHORIZED = ("PENDING", "AUTHORIZED")
+REFUNDABLE_STATUSES = frozenset({"SUCCEEDED"})
+
+
+async def capture_payment(
+    ctx: Context, payment_id: str, amount: MoneyRequest | None, idempotency_key: str | None
+) -> Outcome[Payment]:
+    async def capture(current: Payment, transaction_id: str) -> Payment:
+        full = MoneyRequest(value=current.amount.value, currency=current.amount.currency)
+        body = CaptureRequest(merchant_reference=current.merchant_order_id, amount=amount or full)
+        return await ctx.upstream.client.capture_payment(
+            current.id, transaction_id, body, idempotency_key
+        )
+
+    return await _act(ctx, payment_id, amount, _authorization, "PAYMENT_NOT_CAPTURABLE", capture)
+
+
+async def cancel_payment(
+    ctx: Context, payment_id: str, reason: str | None, idempotency_key: str | None
+) -> Outcome[Payment]:
+    async def cancel(current: Payment, transaction_id: str) -> Payment:
+        body = CancelRequest(merchant_reference=current.merchant_order_id, description=reason)
+        return await ctx.upstream.client.cancel_payment(
+            current.id, transaction_id, body, idempotency_key
+        )
+
+    return await _act(ctx, payment_id, None, _authorization, "PAYMENT_NOT_CANCELABLE", cancel)
+
+
+async def refund_payment(
+    ctx: Context,
+    payment_id: str,
+    amount: MoneyRequest | None,
+    reason: str | None,
+    idempotency_key: str | None,
+) -> Outcome[Payment]:
+    async def refund(current: Payment, transaction_id: str) -> Payment:
+        body = RefundRequest(
+            merchant_reference=current.merchant_order_id, amount=amount, description=reason
+        )
+        return await ctx.upstream.client.refund_payment(
+            current.id, transaction_id, body, idempotency_key
+        )
+
+    return await _act(ctx, payment_id, amount, _charge, "PAYMENT_NOT_REFUNDABLE", refund)
+
+
+def _authorization(current: Payment) -> str | None:
+    found = current.transaction_of(frozenset({AUTHORIZE}))
+    ok = (current.status, current.sub_status) == AUTHORIZED
+    return found.id if found and ok else None
+
+
+def _charge(current: Payment) -> str | None:
+    found = current.transaction_of(MONEY_MOVING_TRANSACTIONS)
+    return found.id if found and current.status in REFUNDABLE_STATUSES else None
+
+
+async def _act(
+    ctx: Context,
+    payment_id: str,
+    amount: MoneyRequest | None,
+    transaction_for: Callable[[Payment], str | None],
+    refused_code: str,
+    action: Action,
+) -> Outcome[Payment]:
+    try:
+        current = await ctx.upstream.client.get_payment(payment_id)
+    except YunoRequestError:
+        return Outcome.failed("PAYMENT_NOT_FOUND", "No such payment.", ("input", "paymentId"))
+    transaction_id = transaction_for(current)
+    if transaction_id is None:
+        message = f"A payment that is {current.status} does not allow this."
+        return Outcome.failed(refused_code, message, ("input", "paymentId"))
+    if amount is not None and amount.currency != current.amount.currency:
+        message = f"The payment is in {current.amount.currency}."
+        return Outcome.failed("CURRENCY_MISMATCH", message, ("input", "amount", "currency"))
+    try:
+        moved = await action(current, transaction_id)
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error),))
+    ctx.loaders.payment_by_id.clear(payment_id)
+    return Outcome(moved)

@@ -1,0 +1,62 @@
+"""Enrolling (vaulting) and unenrolling a customer's payment methods."""
+
+from gateway.loaders.loaders import customer_methods_key
+from gateway.resolvers.context import Context
+from gateway.resolvers.outcomes import Outcome, problem_from_yuno
+from gateway.resolvers.sessions import known_customer_session
+from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.models import PaymentMethod
+
+
+async def enroll_payment_method(
+    ctx: Context,
+    customer_session_id: str,
+    payment_method_type: str,
+    country: str,
+    idempotency_key: str | None,
+) -> Outcome[PaymentMethod]:
+    """Starts an enrollment; Yuno's SDK collects the card in the shopper's app and Yuno
+    reports the result (``enrollment.enroll`` webhook), so the answer is READY_TO_ENROLL."""
+    try:
+        enrollment = await ctx.upstream.client.enroll_payment_method(
+            customer_session_id, payment_method_type, country, idempotency_key
+        )
+    except YunoRequestError as error:
+        fields = {"NOT_FOUND": ("customerSessionId",), "INVALID_PARAMETERS": ()}
+        return Outcome(problems=(problem_from_yuno(error, fields),))
+    session = await known_customer_session(ctx, customer_session_id)
+    if session is not None:
+        await forget_methods_of(ctx, session.customer_id)
+    return Outcome(enrollment)
+
+
+async def unenroll_payment_method(
+    ctx: Context, customer_id: str, payment_method_id: str, idempotency_key: str | None
+) -> Outcome[PaymentMethod]:
+    enrolled = await ctx.loaders.payment_methods_by_customer_id.load(customer_id)
+    match = next(
+        (m for m in enrolled if payment_method_id in (m.vaulted_token, m.id) and m.vaulted_token),
+        None,
+    )
+    if match is None or match.vaulted_token is None:
+        return Outcome.failed(
+            "PAYMENT_METHOD_NOT_FOUND",
+            "This customer has no enrolled payment method with this id.",
+            ("input", "paymentMethodId"),
+        )
+    try:
+        result = await ctx.upstream.client.unenroll_payment_method(
+            customer_id, match.vaulted_token, idempotency_key
+        )
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error, {"NOT_FOUND": ("paymentMethodId",)}),))
+    await forget_methods_of(ctx, customer_id)
+    return Outcome(result)
+
+
+async def forget_methods_of(ctx: Context, customer_id: str) -> None:
+    """The customer's methods changed: drop every cached list that contains them."""
+    cache, settings = ctx.upstream.cache, ctx.upstream.settings
+    await cache.invalidate(customer_methods_key(customer_id))
+    await cache.bump(customer_id, settings.cache_ttl_payment_methods)
+    ctx.loaders.payment_methods_by_customer_id.clear(customer_id)

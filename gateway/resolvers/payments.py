@@ -1,0 +1,177 @@
+"""Taking a payment, and moving it on: capture, cancel, refund.
+
+A payment of a checkout session takes its amount, country, order and customer from the
+session as Yuno holds it, never from the client. Every write carries an idempotency key to
+Yuno, the client's when it sends one, so a client retry never moves money twice.
+"""
+
+from dataclasses import dataclass
+
+from gateway.loaders.loaders import checkout_session_key
+from gateway.resolvers.context import Context
+from gateway.resolvers.lookups import or_none
+from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
+from gateway.resolvers.payment_methods import forget_methods_of
+from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.models import (
+    CheckoutSession,
+    Payment,
+    PaymentCreate,
+)
+from gateway.yuno.models.common import MoneyRequest
+from gateway.yuno.models.payments import (
+    CardPaymentDetail,
+    CheckoutRequest,
+    CustomerPayerRequest,
+    PaymentDetail,
+    PaymentMethodRequest,
+)
+
+
+@dataclass(frozen=True)
+class NewPayment:
+    """``createPayment``'s input, as the use case sees it."""
+
+    checkout_session_id: str | None = None
+    token: str | None = None
+    vaulted_token: str | None = None
+    method_type: str | None = None
+    vault_on_success: bool | None = None
+    idempotency_key: str | None = None
+    capture: bool | None = None
+    amount: MoneyRequest | None = None
+    merchant_order_id: str | None = None
+    description: str | None = None
+    country: str | None = None
+    customer_id: str | None = None
+
+    def session_fields(self) -> dict[str, object]:
+        """The fields a checkout session decides, by their input names."""
+        return {
+            "amount": self.amount,
+            "merchantOrderId": self.merchant_order_id,
+            "description": self.description,
+            "country": self.country,
+            "customerId": self.customer_id,
+        }
+
+
+async def payment(ctx: Context, payment_id: str) -> Payment | None:
+    return await or_none(ctx.loaders.payment_by_id.load(payment_id))
+
+
+async def payments_by_merchant_order_id(ctx: Context, merchant_order_id: str) -> list[Payment]:
+    payments = await or_none(ctx.loaders.payments_by_merchant_order_id.load(merchant_order_id))
+    for found in payments or []:
+        ctx.loaders.payment_by_id.prime(found.id, found)
+    return payments or []
+
+
+async def create_payment(ctx: Context, new: NewPayment) -> Outcome[Payment]:
+    if bool(new.token) == bool(new.vaulted_token):
+        return Outcome.failed(
+            "INVALID_PAYMENT_METHOD",
+            "Give exactly one of token and vaultedToken.",
+            ("input", "paymentMethod"),
+        )
+    if new.checkout_session_id:
+        return await _pay_session(ctx, new, new.checkout_session_id)
+    return await _pay_direct(ctx, new)
+
+
+async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcome[Payment]:
+    if given := [name for name, value in new.session_fields().items() if value]:
+        return Outcome.failed(
+            "FIELD_SET_BY_SESSION",
+            "A checkout session's payment takes this from the session; leave it out.",
+            ("input", given[0]),
+        )
+    try:
+        session = await ctx.upstream.client.get_checkout_session(session_id)
+    except YunoRequestError:
+        return Outcome.failed(
+            "CHECKOUT_SESSION_NOT_FOUND",
+            "No such checkout session, or it has expired.",
+            ("input", "checkoutSessionId"),
+        )
+    if session.used:
+        return Outcome.failed(
+            "CHECKOUT_SESSION_USED",
+            "This checkout session already has its payment; create a new session.",
+            ("input", "checkoutSessionId"),
+        )
+    if session.amount is None:
+        return Outcome.failed(
+            "CHECKOUT_SESSION_WITHOUT_AMOUNT",
+            "This checkout session has no amount to pay.",
+            ("input", "checkoutSessionId"),
+        )
+    body = PaymentCreate(
+        description=session.payment_description,
+        country=session.country,
+        merchant_order_id=session.merchant_order_id,
+        amount=MoneyRequest(value=session.amount.value, currency=session.amount.currency),
+        checkout=CheckoutRequest(session=session.id),
+        customer_payer=CustomerPayerRequest(id=session.customer_id)
+        if session.customer_id
+        else None,
+        payment_method=_method(new),
+    )
+    outcome = await _send(ctx, body, new)
+    await _after_session_payment(ctx, session, new, outcome)
+    return outcome
+
+
+async def _after_session_payment(
+    ctx: Context, session: CheckoutSession, new: NewPayment, outcome: Outcome[Payment]
+) -> None:
+    await ctx.upstream.cache.invalidate(checkout_session_key(session.id))
+    ctx.loaders.checkout_session_by_id.clear(session.id)
+    if outcome.value is not None and new.vault_on_success and session.customer_id:
+        await forget_methods_of(ctx, session.customer_id)
+
+
+async def _pay_direct(ctx: Context, new: NewPayment) -> Outcome[Payment]:
+    missing = [name for name, value in new.session_fields().items() if not value]
+    if missing or not (new.amount and new.merchant_order_id and new.description and new.country):
+        return Outcome.failed(
+            "MISSING_FIELD",
+            "A payment without a checkout session needs this field.",
+            ("input", missing[0] if missing else "amount"),
+        )
+    body = PaymentCreate(
+        description=new.description,
+        country=new.country,
+        merchant_order_id=new.merchant_order_id,
+        amount=new.amount,
+        customer_payer=CustomerPayerRequest(id=new.customer_id or ""),
+        payment_method=_method(new, default_type="CARD"),
+        workflow="DIRECT",
+    )
+    outcome = await _send(ctx, body, new)
+    if outcome.value is not None and new.vault_on_success and new.customer_id:
+        await forget_methods_of(ctx, new.customer_id)
+    return outcome
+
+
+def _method(new: NewPayment, default_type: str | None = None) -> PaymentMethodRequest:
+    detail = (
+        None if new.capture is None else PaymentDetail(card=CardPaymentDetail(capture=new.capture))
+    )
+    return PaymentMethodRequest(
+        type=new.method_type or (default_type if new.vaulted_token else None),
+        token=new.token,
+        vaulted_token=new.vaulted_token,
+        vault_on_success=new.vault_on_success,
+        detail=detail,
+    )
+
+
+async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[Payment]:
+    try:
+        created = await ctx.upstream.client.create_payment(body, new.idempotency_key)
+    except YunoRequestError as error:
+        fields: dict[str, Field] = {"INVALID_PARAMETERS": ("paymentMethod",)}
+        return Outcome(problems=(problem_from_yuno(error, fields),))
+    ctx.loaders.payment_by_id.prime(created.id, created)
+    return Outcome(created)

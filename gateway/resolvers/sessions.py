@@ -1,0 +1,69 @@
+"""Customer sessions (to enroll) and checkout sessions (to pay), and what each can offer."""
+
+from pydantic import TypeAdapter
+
+from gateway.loaders import CheckoutSessionRef
+from gateway.loaders.cache import cache_key
+from gateway.resolvers.context import Context
+from gateway.resolvers.lookups import or_none
+from gateway.resolvers.outcomes import Outcome, problem_from_yuno
+from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.models import (
+    CheckoutSession,
+    CheckoutSessionCreate,
+    CustomerSession,
+    PaymentMethod,
+)
+
+CUSTOMER_SESSION = TypeAdapter(CustomerSession)
+
+#: Yuno cannot read a customer session back; the gateway remembers whose it is this long.
+CUSTOMER_SESSION_MEMORY = 24 * 3600.0
+
+
+def customer_session_key(session_id: str) -> str:
+    return cache_key("customer-session", session_id)
+
+
+async def create_customer_session(
+    ctx: Context, customer_id: str, country: str, callback_url: str | None
+) -> Outcome[CustomerSession]:
+    try:
+        session = await ctx.upstream.client.create_customer_session(
+            customer_id, country, callback_url
+        )
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error),))
+    await ctx.upstream.cache.remember(
+        customer_session_key(session.id), CUSTOMER_SESSION_MEMORY, CUSTOMER_SESSION, session
+    )
+    return Outcome(session)
+
+
+async def known_customer_session(ctx: Context, session_id: str) -> CustomerSession | None:
+    """The customer session as it was created through this gateway, if it was."""
+    return await ctx.upstream.cache.recall(customer_session_key(session_id), CUSTOMER_SESSION)
+
+
+async def enrollable_payment_methods(ctx: Context, session_id: str) -> list[PaymentMethod]:
+    return await ctx.loaders.enrollable_methods_by_customer_session_id.load(session_id)
+
+
+async def create_checkout_session(
+    ctx: Context, data: CheckoutSessionCreate
+) -> Outcome[CheckoutSession]:
+    try:
+        session = await ctx.upstream.client.create_checkout_session(data)
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error),))
+    ctx.loaders.checkout_session_by_id.prime(session.id, session)
+    return Outcome(session)
+
+
+async def checkout_session(ctx: Context, session_id: str) -> CheckoutSession | None:
+    return await or_none(ctx.loaders.checkout_session_by_id.load(session_id))
+
+
+async def checkout_payment_methods(ctx: Context, session: CheckoutSession) -> list[PaymentMethod]:
+    ref = CheckoutSessionRef(session.id, session.customer_id)
+    return await ctx.loaders.payment_methods_by_checkout_session.load(ref)

@@ -1,0 +1,77 @@
+"""``/_sandbox``: unauthenticated controls for tests and benchmarks running out of process.
+
+Each endpoint mirrors a method of :class:`~gateway.sandbox.state.Sandbox`, so in-process
+tests call the method and external tools call the endpoint; none of these requests is
+logged, faulted or delayed.
+"""
+
+from decimal import Decimal
+
+from aiohttp import web
+
+from gateway.sandbox.errors import invalid
+from gateway.sandbox.faults import rule_from_json
+from gateway.sandbox.state import SANDBOX
+from gateway.sandbox.wire import json_response, load_object
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    records = [record.to_json() for record in request.app[SANDBOX].requests]
+    return json_response({"requests": records})
+
+
+async def clear_requests(request: web.Request) -> web.Response:
+    request.app[SANDBOX].clear_requests()
+    return web.Response(status=204)
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    body = load_object(await request.read())
+    seed = body.get("seed")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise invalid("seed must be an integer")
+        sandbox.faults.seed(seed)
+    rule = sandbox.add_fault(rule_from_json(body))
+    return json_response(rule.to_json(), status=201)
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[SANDBOX].clear_faults()
+    return web.Response(status=204)
+
+
+async def set_latency(request: web.Request) -> web.Response:
+    body = load_object(await request.read())
+    latency = body.get("latency_ms")
+    if isinstance(latency, bool) or not isinstance(latency, int | Decimal) or latency < 0:
+        raise invalid("latency_ms must be a non-negative number")
+    request.app[SANDBOX].set_latency(float(latency))
+    return json_response({"latency_ms": latency})
+
+
+async def set_webhook(request: web.Request) -> web.Response:
+    body = load_object(await request.read())
+    url, secret = body.get("url"), body.get("secret")
+    if not isinstance(url, str | None) or not isinstance(secret, str | None):
+        raise invalid("url and secret must be strings or null")
+    request.app[SANDBOX].configure_webhook(url, secret)
+    return json_response({"url": url, "secret_set": secret is not None})
+
+
+async def reset(request: web.Request) -> web.Response:
+    request.app[SANDBOX].reset()
+    return web.Response(status=204)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/_sandbox/requests", list_requests),
+        web.delete("/_sandbox/requests", clear_requests),
+        web.post("/_sandbox/faults", add_fault),
+        web.delete("/_sandbox/faults", clear_faults),
+        web.put("/_sandbox/latency", set_latency),
+        web.put("/_sandbox/webhook", set_webhook),
+        web.post("/_sandbox/reset", reset),
+    ]

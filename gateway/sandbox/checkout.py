@@ -1,0 +1,127 @@
+"""What the shopper's SDK does inside a checkout session: list methods, mint a token.
+
+The list is a top-level JSON array (Yuno's OpenAPI, unlike the enrollment list); the
+one-time token is bound to its session and spent by the first payment that uses it.
+"""
+
+from aiohttp import web
+
+from gateway.sandbox import validation as check
+from gateway.sandbox.cards import parse_card
+from gateway.sandbox.enrollment import ICONS, enrolled_for
+from gateway.sandbox.errors import invalid
+from gateway.sandbox.sessions import find_checkout_session, open_checkout_session
+from gateway.sandbox.state import SANDBOX, Sandbox
+from gateway.sandbox.store import CheckoutSession, Enrollment, OneTimeToken
+from gateway.sandbox.wire import JsonObject, json_response, load_object, new_id, timestamp
+
+_CARD_DATA_FIELDS = (
+    "iin",
+    "lfd",
+    "expiration_month",
+    "expiration_year",
+    "number_length",
+    "security_code_length",
+    "brand",
+    "issuer",
+    "issuer_code",
+    "category",
+    "type",
+    "fingerprint",
+    "holder_name",
+)
+
+
+def _checkout_block(session: CheckoutSession, sdk_action: bool) -> JsonObject:
+    return {
+        "session": session.id,
+        "sdk_required_action": sdk_action,
+        "conditions": {"enabled": True, "rules": None},
+    }
+
+
+def _generic_card(session: CheckoutSession) -> JsonObject:
+    return {
+        "name": "Card",
+        "vaulted_token": None,
+        "description": "Card",
+        "type": "CARD",
+        "category": "CARD",
+        "icon": f"{ICONS}/card_logosimbolo.png",
+        "last_successfully_used": None,
+        "last_successfully_used_at": None,
+        "checkout": _checkout_block(session, True),
+        "preferred": False,
+    }
+
+
+def _enrolled_method(session: CheckoutSession, item: Enrollment) -> JsonObject:
+    name = item.card.display_name if item.card else item.type
+    card = item.card.public_data() if item.card else None
+    return {
+        "name": name,
+        "vaulted_token": item.vaulted_token,
+        "description": name,
+        "type": item.type,
+        "category": item.category,
+        "icon": f"{ICONS}/card_logosimbolo.png",
+        "last_successfully_used": item.last_used_at is not None,
+        "last_successfully_used_at": ""
+        if item.last_used_at is None
+        else timestamp(item.last_used_at),
+        "checkout": _checkout_block(session, False),
+        "card_data": None if card is None else {k: card[k] for k in _CARD_DATA_FIELDS},
+        "preferred": False,
+    }
+
+
+def session_methods(sandbox: Sandbox, session: CheckoutSession) -> list[JsonObject]:
+    """The generic card method, then the session customer's enrolled methods."""
+    methods = [_generic_card(session)]
+    if session.customer_id is not None:
+        methods += [
+            _enrolled_method(session, e) for e in enrolled_for(sandbox, session.customer_id)
+        ]
+    return methods
+
+
+async def list_session_methods(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    session = find_checkout_session(sandbox, request.match_info["checkout_session"])
+    return json_response(session_methods(sandbox, session))
+
+
+async def create_token(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    session = open_checkout_session(sandbox, request.match_info["checkout_session"])
+    body = load_object(await request.read())
+    check.require(body, "payment_method")
+    method = check.obj(body, "payment_method") or {}
+    if method.get("type", "CARD") != "CARD":
+        raise invalid("payment_method.type must be CARD")
+    card = parse_card(method.get("card"), sandbox.now(), "payment_method.card")
+    vault = bool(check.boolean(method, "vault_on_success", label="payment_method.vault_on_success"))
+    token = OneTimeToken(new_id(), session.id, card, vault)
+    sandbox.store.tokens[token.token] = token
+    card_data = card.public_data()
+    for private in ("expiration_month", "expiration_year", "issuer"):
+        card_data.pop(private)
+    document = {
+        "token": token.token,
+        "vaulted_token": None,
+        "vault_on_success": vault,
+        "type": "CARD",
+        "card_data": card_data,
+        "customer": None,
+        "installment": None,
+        "country": session.country,
+        "customer_session": None,
+    }
+    return json_response(document, status=201)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/v1/checkout/sessions/{checkout_session}/payment-methods", list_session_methods),
+        web.post("/v1/checkout/sessions/{checkout_session}/token", create_token),
+    ]

@@ -1,0 +1,177 @@
+"""The middlewares every /v1 request passes through, outermost first.
+
+``translate`` logs the request and turns exceptions into Yuno's error body; ``inject``
+applies a scripted fault; ``authenticate`` checks the key headers; ``deduplicate`` applies
+the idempotency contract and the configured latency. Handlers only see valid, authorised,
+first-time requests.
+"""
+
+import asyncio
+import hmac
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from gateway.sandbox.errors import SandboxError
+from gateway.sandbox.faults import FaultRule
+from gateway.sandbox.idempotency import IDEMPOTENT_ROUTES
+from gateway.sandbox.requestlog import RequestRecord
+from gateway.sandbox.state import SANDBOX
+from gateway.sandbox.wire import error_response
+
+_log = logging.getLogger(__name__)
+API_PREFIX = "/v1/"
+IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+
+#: Routes the shopper's SDK calls with only the public key (plus everything under /v1/sdk/).
+SDK_ROUTES: frozenset[str] = frozenset(
+    {
+        "/v1/checkout/sessions/{checkout_session}/token",
+        "/v1/checkout/sessions/{checkout_session}/payment-methods",
+        "/v1/checkout/customers/sessions/{customer_session}/payment-methods",
+    }
+)
+_FAULT_ERRORS: dict[str, tuple[int, str]] = {
+    "error_500": (500, "INTERNAL_ERROR"),
+    "error_503": (503, "SERVICE_UNAVAILABLE"),
+    "error_429": (429, "RATE_LIMIT_EXCEEDED"),
+}
+FAULT: web.RequestKey[FaultRule] = web.RequestKey("fault", FaultRule)
+DROPPED: web.RequestKey[bool] = web.RequestKey("dropped", bool)
+
+
+def route_template(request: web.Request) -> str:
+    """The matched route's template, e.g. ``/v1/payments/{payment_id}``, or the raw path."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else request.path
+
+
+@web.middleware
+async def translate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Map every failure to ``{code, messages}`` and log /v1 requests."""
+    if not request.path.startswith(API_PREFIX):
+        return await _answer(request, handler)
+    sandbox = request.app[SANDBOX]
+    at, body = sandbox.now(), await request.text()
+    response: web.StreamResponse | None = None
+    try:
+        response = await _answer(request, handler)
+        return response
+    finally:
+        dropped = request.get(DROPPED, False)
+        fault = request.get(FAULT)
+        sandbox.requests.append(
+            RequestRecord(
+                method=request.method,
+                path=request.path,
+                query=request.query_string,
+                status=None if dropped or response is None else response.status,
+                idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
+                request_id=request.headers.get("X-Request-ID"),
+                fault=fault.kind if fault else None,
+                at=at,
+                body=body,
+            )
+        )
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except SandboxError as error:
+        return error_response(error)
+    except web.HTTPNotFound:
+        return error_response(SandboxError(404, "NOT_FOUND", f"No route for {request.path}"))
+    except web.HTTPMethodNotAllowed:
+        message = f"{request.method} is not supported on {request.path}"
+        return error_response(SandboxError(405, "UNSUPPORTED_METHOD", message))
+    except Exception:
+        # An emulator bug: answer like Yuno's 500 but keep the traceback in the log.
+        _log.exception("sandbox handler failed for %s %s", request.method, request.path)
+        return error_response(SandboxError(500, "INTERNAL_ERROR", "Unexpected emulator error"))
+
+
+@web.middleware
+async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Apply the first matching fault rule, if any."""
+    if not request.path.startswith(API_PREFIX):
+        return await handler(request)
+    rule = request.app[SANDBOX].faults.pick(request.method, request.path)
+    if rule is None:
+        return await handler(request)
+    request[FAULT] = rule
+    if rule.kind in _FAULT_ERRORS:
+        status, code = _FAULT_ERRORS[rule.kind]
+        response = error_response(SandboxError(status, code, "Injected fault"))
+        if rule.kind == "error_429":
+            response.headers["Retry-After"] = "1"
+        return response
+    if rule.kind == "drop":
+        request[DROPPED] = True
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=500)
+    if rule.kind == "timeout":
+        await asyncio.sleep(rule.hold_seconds)
+        return error_response(SandboxError(504, "REQUEST_TIMEOUT", "Injected timeout"))
+    processed = await handler(request)
+    await asyncio.sleep(rule.hold_seconds)
+    return processed
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Both keys on server routes; the public key alone on SDK routes."""
+    if not request.path.startswith(API_PREFIX):
+        return await handler(request)
+    config = request.app[SANDBOX].config
+    public = request.headers.get("public-api-key", "")
+    private = request.headers.get("private-secret-key")
+    sdk = request.path.startswith("/v1/sdk/") or route_template(request) in SDK_ROUTES
+    public_ok = hmac.compare_digest(public, config.public_api_key)
+    private_ok = (sdk and private is None) or hmac.compare_digest(
+        private or "", config.private_secret_key
+    )
+    if not (public_ok and private_ok):
+        raise SandboxError(
+            401, "INVALID_CREDENTIALS", "Invalid public-api-key or private-secret-key"
+        )
+    return await handler(request)
+
+
+@web.middleware
+async def deduplicate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Replay or reserve idempotency keys, then wait the configured latency and handle."""
+    if not request.path.startswith(API_PREFIX):
+        return await handler(request)
+    sandbox = request.app[SANDBOX]
+    scope = route_template(request)
+    if request.method != "POST" or scope not in IDEMPOTENT_ROUTES:
+        await _pause(request)
+        return await handler(request)
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if not key:
+        raise SandboxError(400, "MISSING_PARAMETERS", f"{IDEMPOTENCY_HEADER} header is required")
+    stored = sandbox.idempotency.begin(scope, key, sandbox.now())
+    if stored is not None:
+        return web.Response(body=stored.body, status=stored.status, content_type="application/json")
+    try:
+        await _pause(request)
+        response = await handler(request)
+    except BaseException:
+        sandbox.idempotency.abandon(scope, key)
+        raise
+    body = response.body if isinstance(response, web.Response) else None
+    raw = bytes(body) if isinstance(body, bytes | bytearray) else b""
+    sandbox.idempotency.finish(scope, key, response.status, raw, sandbox.now())
+    return response
+
+
+async def _pause(request: web.Request) -> None:
+    latency_ms = request.app[SANDBOX].latency_ms
+    if latency_ms > 0:
+        await asyncio.sleep(latency_ms / 1000)
+
+
+MIDDLEWARES = (translate, inject, authenticate, deduplicate)

@@ -1,0 +1,93 @@
+"""``PaymentMethod``: a session's catalog entry or a customer's enrolled (vaulted) method."""
+
+from enum import Enum
+from typing import Self
+
+import strawberry
+
+from gateway.yuno import models as yuno
+
+
+@strawberry.enum
+class EnrollmentStatus(Enum):
+    CREATED = "CREATED"
+    READY_TO_ENROLL = "READY_TO_ENROLL"
+    ENROLL_IN_PROCESS = "ENROLL_IN_PROCESS"
+    ENROLLED = "ENROLLED"
+    DECLINED = "DECLINED"
+    REJECTED = "REJECTED"
+    ERROR = "ERROR"
+    EXPIRED = "EXPIRED"
+    CANCELED = "CANCELED"
+    UNENROLL_IN_PROCESS = "UNENROLL_IN_PROCESS"
+    UNENROLLED = "UNENROLLED"
+
+
+@strawberry.type
+class CardDetails:
+    brand: str | None
+    last_four: str | None = strawberry.field(description="Last four digits.")
+    iin: str | None = strawberry.field(description="First digits of the card number (IIN/BIN).")
+    expiration_month: int | None
+    expiration_year: int | None
+    issuer: str | None
+    type: str | None = strawberry.field(description="CREDIT, DEBIT or PREPAID.")
+    holder_name: str | None
+
+    @classmethod
+    def from_yuno(cls, card: yuno.CardData | None) -> Self | None:
+        if card is None:
+            return None
+        return cls(
+            brand=card.brand,
+            last_four=card.lfd,
+            iin=card.iin,
+            expiration_month=card.expiration_month,
+            expiration_year=card.expiration_year,
+            issuer=card.issuer or card.issuer_name,
+            type=card.type,
+            holder_name=card.holder_name,
+        )
+
+
+@strawberry.type(
+    description="A way to pay: an entry of a session's catalog, or a method a customer "
+    "enrolled (then vaultedToken is set)."
+)
+class PaymentMethod:
+    id: strawberry.ID | None = strawberry.field(
+        description="Enrollment id for enrolled methods; null for catalog entries that are not "
+        "enrolled."
+    )
+    type: str
+    name: str
+    description: str | None
+    category: str | None
+    icon: str | None
+    vaulted_token: str | None
+    status: EnrollmentStatus | None
+    preferred: bool
+    last_successfully_used: bool | None
+    card: CardDetails | None
+    sdk_action_required: bool = strawberry.field(
+        description="True when the front-end SDK must collect data or act before this method "
+        "can be used."
+    )
+
+    @classmethod
+    def from_yuno(cls, method: yuno.PaymentMethod) -> Self:
+        status = method.status
+        return cls(
+            id=strawberry.ID(method.id) if method.id else None,
+            type=method.type,
+            name=method.name or method.type,
+            description=method.description,
+            category=method.category,
+            icon=method.icon,
+            vaulted_token=method.vaulted_token,
+            status=EnrollmentStatus(status) if status in EnrollmentStatus.__members__ else None,
+            preferred=bool(method.preferred),
+            last_successfully_used=method.last_successfully_used,
+            card=CardDetails.from_yuno(method.card_data),
+            sdk_action_required=method.sdk_action_required,
+        )

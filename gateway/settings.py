@@ -1,0 +1,86 @@
+"""Every setting of the gateway and its emulator, read once at start-up and passed down.
+
+Yuno's own settings keep Yuno's names (``YUNO_PUBLIC_API_KEY``, ``YUNO_PRIVATE_SECRET_KEY``,
+``YUNO_ACCOUNT_ID``, ``YUNO_API_URL``) so a merchant's existing environment works as is;
+the gateway's own settings use the prefix ``GATEWAY_``. This is the only module that reads
+the environment: tests build ``Settings(...)`` directly.
+"""
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Hosts Yuno's own clients derive from the prefix of the public API key.
+YUNO_HOSTS_BY_KEY_PREFIX = {
+    "sandbox": "https://api-sandbox.y.uno/v1",
+    "prod": "https://api.y.uno/v1",
+    "staging": "https://api-staging.y.uno/v1",
+    "dev": "https://api-dev.y.uno/v1",
+}
+
+
+def _yuno(name: str) -> AliasChoices:
+    return AliasChoices(f"YUNO_{name}", f"yuno_{name.lower()}")
+
+
+class Settings(BaseSettings):
+    """The gateway's configuration; see the README's operations section for each field."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    # Yuno credentials and endpoint. With no keys, `gateway serve` embeds the emulator.
+    yuno_public_api_key: str | None = Field(None, validation_alias=_yuno("PUBLIC_API_KEY"))
+    yuno_private_secret_key: SecretStr | None = Field(
+        None, validation_alias=_yuno("PRIVATE_SECRET_KEY")
+    )
+    yuno_account_id: str | None = Field(None, validation_alias=_yuno("ACCOUNT_ID"))
+    yuno_api_url: str | None = Field(None, validation_alias=_yuno("API_URL"))
+
+    # How the client talks to Yuno.
+    yuno_connect_timeout: float = Field(3.0, gt=0)
+    yuno_timeout: float = Field(10.0, gt=0, description="Seconds for one attempt, end to end.")
+    yuno_retry_attempts: int = Field(3, ge=1, le=10, description="Attempts, the first included.")
+    yuno_retry_backoff: float = Field(0.05, ge=0, description="First back-off, in seconds.")
+    yuno_retry_max_backoff: float = Field(1.0, ge=0)
+    yuno_retry_deadline: float = Field(25.0, gt=0, description="Bound on all attempts together.")
+    yuno_breaker_threshold: int = Field(5, ge=1, description="Failures in a row that open it.")
+    yuno_breaker_reset: float = Field(5.0, gt=0, description="Seconds open before a probe.")
+    yuno_pool_size: int = Field(100, ge=1, description="Connections kept to Yuno.")
+
+    # The HTTP server.
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    environment: Literal["development", "production"] = "development"
+    log_level: str = "INFO"
+
+    # GraphQL execution.
+    max_concurrency: int = Field(16, ge=1, description="Yuno calls one loader batch runs at once.")
+    max_batch_operations: int = Field(10, ge=1, description="Operations in one HTTP batch.")
+    graphiql: bool = True
+
+    # Cached lookups.
+    cache_url: str = Field("memory://", description="memory:// or redis://host:port/db")
+    cache_namespace: str = "yuno-gateway"
+    cache_max_entries: int = Field(10_000, ge=1, description="Bound of the memory cache.")
+    cache_ttl_customer: float = Field(60.0, ge=0)
+    cache_ttl_checkout_session: float = Field(60.0, ge=0)
+    cache_ttl_payment_methods: float = Field(60.0, ge=0)
+    cache_ttl_enrollment_catalog: float = Field(300.0, ge=0)
+    cache_ttl_customer_by_merchant_id: float = Field(300.0, ge=0)
+
+    # The embedded emulator (sandbox mode only).
+    sandbox_latency_ms: float = Field(0.0, ge=0)
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """No Yuno keys configured: the gateway runs against its embedded emulator."""
+        return self.yuno_private_secret_key is None
+
+    @property
+    def yuno_base_url(self) -> str:
+        """``YUNO_API_URL``, else the host Yuno's own clients derive from the key prefix."""
+        if self.yuno_api_url:
+            return self.yuno_api_url.rstrip("/")
+        prefix = (self.yuno_public_api_key or "sandbox").split("_", 1)[0]
+        return YUNO_HOSTS_BY_KEY_PREFIX.get(prefix, YUNO_HOSTS_BY_KEY_PREFIX["sandbox"])

@@ -1,0 +1,121 @@
+"""GraphQL over HTTP on aiohttp, as the GraphQL-over-HTTP spec describes it.
+
+strawberry's view does the protocol work; this subclass adds what the spec and our clients
+expect: ``application/graphql-response+json`` when asked for (then 400 for a document that
+cannot run), 405 with ``Allow`` for a mutation over GET, 415 for a body type we do not take,
+orjson encoding, and batches whose mutations run one after another.
+"""
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from aiohttp import web
+from cross_web import AsyncHTTPRequestAdapter
+from strawberry.aiohttp.views import GraphQLView as StrawberryView
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
+FORM_TYPES = ("multipart/form-data",)
+MUTATION = re.compile(r"\bmutation\b")
+WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
+
+ContextFactory = Callable[[web.Request], Awaitable[object]]
+
+
+class GraphQLView(StrawberryView[object, None]):
+    def __init__(self, *args: Any, context_factory: ContextFactory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._context_factory = context_factory
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        refusal = _refusal(request)
+        if refusal is not None:
+            return refusal
+        return await super().__call__(request)
+
+    async def get_context(self, request: web.Request, response: web.StreamResponse) -> object:
+        return await self._context_factory(request)
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        response = web.Response()
+        response[WANTS_GRAPHQL_RESPONSE] = GRAPHQL_RESPONSE in request.headers.get("Accept", "")
+        return response
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError) and GRAPHQL_RESPONSE in request.headers.get(
+            "Accept", ""
+        ):
+            data.pop("data", None)
+        return data
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        sub_response.body = self.encode_json(response_data)
+        if sub_response.get(WANTS_GRAPHQL_RESPONSE):
+            sub_response.content_type = GRAPHQL_RESPONSE
+            if isinstance(response_data, dict) and "data" not in response_data:
+                sub_response.set_status(400)
+        else:
+            sub_response.content_type = "application/json"
+        return sub_response
+
+    async def execute_operation(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: object,
+        root_value: None,
+        sub_response: web.Response,
+    ) -> Any:
+        if not isinstance(request_data, list):
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+
+        def run(data: GraphQLRequestData) -> Awaitable[Any]:
+            return self.execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=data,
+            )
+
+        if any(MUTATION.search(data.query or "") for data in request_data):
+            return [await run(data) for data in request_data]  # mutations run in order
+        return await asyncio.gather(*(run(data) for data in request_data))
+
+
+def _refusal(request: web.Request) -> web.Response | None:
+    """Answer here what strawberry would answer with a vague 400."""
+    if request.method == "POST":
+        content_type = request.content_type
+        if content_type not in JSON_TYPES and content_type not in FORM_TYPES:
+            return web.json_response(
+                {"errors": [{"message": f"Unsupported content type {content_type!r}; send JSON."}]},
+                status=415,
+            )
+    if request.method == "GET" and MUTATION.search(request.query.get("query", "")):
+        return web.json_response(
+            {"errors": [{"message": "Mutations are not allowed over GET; use POST."}]},
+            status=405,
+            headers={"Allow": "POST"},
+        )
+    return None

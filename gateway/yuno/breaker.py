@@ -1,0 +1,66 @@
+"""A circuit breaker, so a Yuno outage fails fast instead of piling requests up behind it.
+
+closed ──(threshold failures in a row)──▶ open ──(reset_after elapsed)──▶ half-open
+   ▲                                                                       │
+   └────────────────(the one probe succeeds)───────────(it fails: open)────┘
+"""
+
+import time
+from collections.abc import Callable
+from enum import Enum
+
+
+class BreakerState(Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitBreaker:
+    """Counts consecutive upstream failures; only ``YunoUnavailable`` counts as one."""
+
+    def __init__(
+        self,
+        threshold: int,
+        reset_after: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._threshold = threshold
+        self._reset_after = reset_after
+        self._clock = clock
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> BreakerState:
+        if self._opened_at is None:
+            return BreakerState.CLOSED
+        if self._probing or self._clock() - self._opened_at >= self._reset_after:
+            return BreakerState.HALF_OPEN
+        return BreakerState.OPEN
+
+    def allow(self) -> bool:
+        """May a call go out now? In half-open state exactly one probe is let through."""
+        state = self.state
+        if state is BreakerState.CLOSED:
+            return True
+        if state is BreakerState.HALF_OPEN and not self._probing:
+            self._probing = True
+            return True
+        return False
+
+    def record_success(self) -> None:
+        self._failures = 0
+        self._opened_at = None
+        self._probing = False
+
+    def release_probe(self) -> None:
+        """The probe was abandoned (cancelled) before an outcome: let another one go."""
+        self._probing = False
+
+    def record_failure(self) -> None:
+        self._failures += 1
+        if self._probing or self._failures >= self._threshold:
+            self._opened_at = self._clock()
+        self._probing = False

@@ -1,0 +1,50 @@
+"""Yuno's two sessions: a customer session enrolls methods, a checkout session takes a payment.
+
+Yuno names a checkout session's id ``checkout_session`` when it creates one and ``id`` when it
+reads one back; the model accepts both.
+"""
+
+from datetime import datetime
+
+from pydantic import AliasChoices, Field
+
+from gateway.yuno.models.common import (
+    KeyValue,
+    KeyValueRequest,
+    Money,
+    MoneyRequest,
+    YunoModel,
+    YunoRequest,
+)
+
+
+class CustomerSession(YunoModel):
+    id: str = Field(validation_alias=AliasChoices("customer_session", "id"))
+    customer_id: str
+    country: str
+    callback_url: str | None = None
+    created_at: datetime
+
+
+class CheckoutSession(YunoModel):
+    id: str = Field(validation_alias=AliasChoices("checkout_session", "id"))
+    merchant_order_id: str
+    payment_description: str
+    country: str
+    customer_id: str | None = None
+    callback_url: str | None = None
+    amount: Money | None = None
+    metadata: list[KeyValue] | None = None
+    workflow: str | None = None
+    created_at: datetime
+    used: bool | None = None
+
+
+class CheckoutSessionCreate(YunoRequest):
+    merchant_order_id: str
+    payment_description: str
+    country: str
+    customer_id: str | None = None
+    amount: MoneyRequest
+    callback_url: str | None = None
+    metadata: list[KeyValueRequest] | None = None

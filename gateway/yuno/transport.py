@@ -1,0 +1,153 @@
+"""The one place that speaks HTTP to Yuno: a pooled session, timeouts, retries, the breaker.
+
+Every aiohttp and asyncio failure is caught here and re-raised as a ``YunoError`` (see
+``errors.py``), so nothing above this module knows which HTTP library is in use.
+"""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import aiohttp
+from pydantic import SecretStr
+
+from gateway.yuno.breaker import CircuitBreaker
+from gateway.yuno.errors import (
+    YunoCircuitOpen,
+    YunoConnectionError,
+    YunoRequestInProcess,
+    YunoTimeout,
+    YunoUnavailable,
+    error_from_response,
+)
+from gateway.yuno.retries import RetryPolicy, is_retry_safe
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One logical Yuno request; retries of it reuse everything, the idempotency key first."""
+
+    method: str
+    path: str
+    params: Mapping[str, str] | None = None
+    body: bytes | None = None
+    idempotency_key: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    public_api_key: str
+    private_secret_key: SecretStr
+
+
+class Transport:
+    """Owns the process's one ``aiohttp.ClientSession`` to Yuno; start it, use it, close it."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        timeout: aiohttp.ClientTimeout,
+        retry: RetryPolicy,
+        breaker: CircuitBreaker,
+        pool_size: int = 100,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.breaker = breaker
+        self._credentials = credentials
+        self._timeout = timeout
+        self._retry = retry
+        self._pool_size = pool_size
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self._timeout,
+                headers={
+                    "accept": "application/json",
+                    "public-api-key": self._credentials.public_api_key,
+                    "private-secret-key": self._credentials.private_secret_key.get_secret_value(),
+                },
+            )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, call: Call) -> bytes:
+        """The body of Yuno's 2xx answer; retried only when that cannot move money twice."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._retry.deadline
+        retry_safe = is_retry_safe(call.method, call.idempotency_key)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(call)
+            except (YunoUnavailable, YunoRequestInProcess) as exc:
+                delay = self._retry.delay(attempt)
+                if (
+                    isinstance(exc, YunoCircuitOpen)
+                    or not retry_safe
+                    or attempt >= self._retry.attempts
+                    or loop.time() + delay >= deadline
+                ):
+                    raise
+                log.info(
+                    "retrying Yuno call",
+                    extra={"path": call.path, "attempt": attempt, "error": type(exc).__name__},
+                )
+                await asyncio.sleep(delay)
+
+    async def _attempt(self, call: Call) -> bytes:
+        if not self.breaker.allow():
+            raise YunoCircuitOpen("Yuno calls suspended: circuit breaker open")
+        try:
+            status, raw = await self._exchange(call)
+        except asyncio.CancelledError:
+            self.breaker.release_probe()
+            raise
+        except YunoUnavailable:
+            self.breaker.record_failure()
+            raise
+        if 200 <= status < 300:
+            self.breaker.record_success()
+            return raw
+        error = error_from_response(status, raw, request_id=call.request_id)
+        if isinstance(error, YunoUnavailable):
+            self.breaker.record_failure()
+        else:
+            self.breaker.record_success()
+        raise error
+
+    async def _exchange(self, call: Call) -> tuple[int, bytes]:
+        if self._session is None:
+            raise RuntimeError("Transport.start() was not awaited")
+        headers = {}
+        if call.body is not None:
+            headers["content-type"] = "application/json"
+        if call.idempotency_key is not None:
+            headers["X-Idempotency-Key"] = call.idempotency_key
+        if call.request_id is not None:
+            headers["X-Request-ID"] = call.request_id
+        url = self.base_url + call.path
+        try:
+            async with self._session.request(
+                call.method, url, params=call.params, data=call.body, headers=headers
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise YunoTimeout(f"Yuno did not answer {call.method} {call.path} in time") from exc
+        except aiohttp.ClientError as exc:
+            raise YunoConnectionError(
+                f"connection to Yuno failed during {call.method} {call.path}"
+            ) from exc
