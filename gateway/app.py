@@ -4,20 +4,25 @@ mode), started at startup and closed at cleanup.
 """
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
 from pydantic import SecretStr
 
+from gateway.events import EventBus, LocalBus
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.resolvers.context import Context, SdkConfig
-from gateway.sandbox import SandboxConfig, create_sandbox_app
+from gateway.resolvers.webhooks import WebhookReceiver
+from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.schema.schema import build_schema
 from gateway.settings import Settings
 from gateway.web.health import READY, add_health_routes
 from gateway.web.middlewares import REQUEST_ID, request_id
 from gateway.web.view import GraphQLView
+from gateway.web.webhooks import RECEIVER, Receiver
+from gateway.web.webhooks import receive as receive_webhook
 from gateway.yuno.client import YunoClient
 
 log = logging.getLogger("gateway")
@@ -29,6 +34,8 @@ class Runtime:
 
     upstream: Upstream
     sdk: SdkConfig
+    bus: EventBus
+    emulator: Sandbox | None = None
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -45,6 +52,7 @@ def create_app(settings: Settings) -> web.Application:
         context_factory=_context_factory(app),
     )
     app.router.add_route("*", "/graphql", view)
+    app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
     return app
 
@@ -52,7 +60,12 @@ def create_app(settings: Settings) -> web.Application:
 def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
     async def new_context(request: web.Request) -> Context:
         runtime = app[RUNTIME]
-        return Context(upstream=runtime.upstream, sdk=runtime.sdk, request_id=request[REQUEST_ID])
+        return Context(
+            upstream=runtime.upstream,
+            sdk=runtime.sdk,
+            bus=runtime.bus,
+            request_id=request[REQUEST_ID],
+        )
 
     return new_context
 
@@ -64,16 +77,24 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         emulator, settings = await _start_emulator(settings)
     client = YunoClient.from_settings(settings)
     await client.transport.start()
-    cache = LookupCache(backend_from_settings(settings))
-    sdk = _sdk_config(settings, embedded=emulator is not None)
-    app[RUNTIME] = Runtime(Upstream(client, cache, settings), sdk)
+    upstream = Upstream(client, LookupCache(backend_from_settings(settings)), settings)
+    bus = LocalBus()
+    receiver: Receiver = WebhookReceiver(upstream, bus, settings.yuno_webhook_secret)
+    app[RECEIVER] = receiver
+    app[RUNTIME] = Runtime(
+        upstream,
+        _sdk_config(settings, embedded=emulator is not None),
+        bus,
+        emulator.app[SANDBOX] if emulator is not None else None,
+    )
     app[READY]["ready"] = True
     try:
         yield
     finally:
         app[READY]["ready"] = False
         await client.transport.close()
-        await cache.close()
+        await upstream.cache.close()
+        await bus.close()
         if emulator is not None:
             await emulator.cleanup()
 
@@ -97,6 +118,7 @@ async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
             "yuno_private_secret_key": SecretStr(config.private_secret_key),
             "yuno_account_id": config.account_id,
             "yuno_api_url": base_url,
+            "yuno_webhook_secret": SecretStr(secrets.token_urlsafe(32)),
         }
     )
     return runner, effective

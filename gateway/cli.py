@@ -62,6 +62,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     port = settings.port if args.port is None else args.port
     app = create_app(settings)
     app.on_startup.append(_announce(host, port))
+    app.on_startup.append(_point_emulator_webhooks_here(host, port))
     web.run_app(app, host=host, port=port, print=None, access_log=None)
 
 
@@ -70,6 +71,22 @@ def _announce(host: str, port: int):  # type: ignore[no-untyped-def]
         log.info("gateway serving http://%s:%s/graphql", host, port)
 
     return announce
+
+
+def _point_emulator_webhooks_here(host: str, port: int):  # type: ignore[no-untyped-def]
+    """In sandbox mode the embedded emulator's webhooks come back to this gateway."""
+
+    async def point(app: web.Application) -> None:
+        from gateway.app import RUNTIME
+
+        emulator, secret = app[RUNTIME].emulator, app[RUNTIME].upstream.settings.yuno_webhook_secret
+        if emulator is not None and secret is not None:
+            target = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            emulator.configure_webhook(
+                f"http://{target}:{port}/webhooks/yuno", secret.get_secret_value()
+            )
+
+    return point
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     yuno_account_id: str | None = Field(None, validation_alias=_yuno("ACCOUNT_ID"))
     yuno_api_url: str | None = Field(None, validation_alias=_yuno("API_URL"))
 
+    yuno_webhook_secret: SecretStr | None = Field(
+        None, description="HMAC secret of Yuno's webhooks (made up in sandbox mode)."
+    )
+
     # How the client talks to Yuno.
     yuno_connect_timeout: float = Field(3.0, gt=0)
     yuno_timeout: float = Field(10.0, gt=0, description="Seconds for one attempt, end to end.")

@@ -1,12 +1,15 @@
 """Fixtures every test shares: a real emulator on a real port, and the real client to it."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
+from gateway.app import create_app
 from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
@@ -54,3 +57,47 @@ def settings(sandbox_url: str, sandbox_config: SandboxConfig) -> Settings:
 async def yuno(settings: Settings) -> AsyncIterator[YunoClient]:
     async with YunoClient.from_settings(settings) as client:
         yield client
+
+
+@pytest.fixture
+def gateway_settings(settings: Settings) -> Settings:
+    """The gateway's settings: the test emulator as its Yuno, memory cache."""
+    return settings
+
+
+@pytest.fixture
+async def gateway_server(gateway_settings: Settings) -> AsyncIterator[TestServer]:
+    server = TestServer(create_app(gateway_settings), host="127.0.0.1")
+    await server.start_server()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def gateway(gateway_server: TestServer) -> AsyncIterator["GatewayClient"]:
+    async with aiohttp.ClientSession() as http:
+        yield GatewayClient(http, str(gateway_server.make_url("/graphql")))
+
+
+class GatewayClient:
+    """A GraphQL client as an app would use one: JSON over HTTP POST to /graphql."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str) -> None:
+        self.http = http
+        self.url = url
+
+    async def execute(
+        self, document: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
+        """The response body; asserts the HTTP exchange itself succeeded."""
+        body = {"query": document, "variables": variables or {}}
+        async with self.http.post(self.url, json=body, headers=headers) as response:
+            assert response.status == 200, await response.text()
+            result: dict[str, Any] = await response.json()
+            return result
+
+    async def data(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+        """The ``data`` of a response that must have no errors."""
+        result = await self.execute(document, variables)
+        assert "errors" not in result, result["errors"]
+        return result["data"]

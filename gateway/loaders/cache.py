@@ -120,6 +120,18 @@ class LookupCache:
         cached = await self._get(key)
         return None if cached is None else adapter.validate_json(cached)
 
+    async def claim(self, key: str, ttl: float) -> bool:
+        """True for the first claim of ``key`` within ``ttl`` (across replicas with Redis).
+        With the backend down every claim succeeds: better twice than never."""
+        try:
+            added: bool = await self.backend.add(key, "1", ttl=ttl)
+        except ValueError:
+            return False
+        except Exception:
+            self._failed("add", key)
+            return True
+        return added
+
     async def invalidate(self, *keys: str) -> None:
         for key in keys:
             try:

@@ -5,6 +5,7 @@ loaded is ever handed to another by a DataLoader. Lookups that may be shared acr
 go through ``LookupCache`` inside the batch function, keyed by what determines them.
 """
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -56,6 +57,15 @@ class YunoLoader(DataLoader[K, V]):
 
     async def fetch(self, key: K) -> V:
         raise NotImplementedError
+
+    def forget(self, key: K) -> None:
+        """Drop this request's copy (``clear`` raises when there is none)."""
+        with contextlib.suppress(KeyError):
+            self.clear(key)
+
+    def replace(self, key: K, value: V) -> None:
+        self.forget(key)
+        self.prime(key, value)
 
     def cached(
         self, key: str, ttl: float, adapter: TypeAdapter[V], load: Callable[[], Awaitable[V]]

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 
+from gateway.events import EventBus
 from gateway.loaders import RequestLoaders, Upstream
 
 
@@ -19,6 +20,7 @@ class SdkConfig:
 class Context:
     upstream: Upstream
     sdk: SdkConfig
+    bus: EventBus
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: RequestLoaders = field(init=False)
 

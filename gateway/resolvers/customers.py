@@ -45,6 +45,5 @@ async def update_customer(
     await ctx.upstream.cache.invalidate(
         customer_key(customer_id), customer_by_merchant_id_key(updated.merchant_customer_id)
     )
-    ctx.loaders.customer_by_id.clear(customer_id)
-    ctx.loaders.customer_by_id.prime(customer_id, updated)
+    ctx.loaders.customer_by_id.replace(customer_id, updated)
     return Outcome(updated)

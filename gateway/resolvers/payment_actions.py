@@ -96,5 +96,5 @@ async def _act(
         moved = await action(current, transaction_id)
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error),))
-    ctx.loaders.payment_by_id.clear(payment_id)
+    ctx.loaders.payment_by_id.forget(payment_id)
     return Outcome(moved)

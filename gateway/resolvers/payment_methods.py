@@ -59,4 +59,4 @@ async def forget_methods_of(ctx: Context, customer_id: str) -> None:
     cache, settings = ctx.upstream.cache, ctx.upstream.settings
     await cache.invalidate(customer_methods_key(customer_id))
     await cache.bump(customer_id, settings.cache_ttl_payment_methods)
-    ctx.loaders.payment_methods_by_customer_id.clear(customer_id)
+    ctx.loaders.payment_methods_by_customer_id.forget(customer_id)

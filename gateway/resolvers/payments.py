@@ -5,6 +5,7 @@ session as Yuno holds it, never from the client. Every write carries an idempote
 Yuno, the client's when it sends one, so a client retry never moves money twice.
 """
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from gateway.loaders.loaders import checkout_session_key
@@ -12,7 +13,8 @@ from gateway.resolvers.context import Context
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
-from gateway.yuno.errors import YunoRequestError
+from gateway.resolvers.webhooks import payment_topic
+from gateway.yuno.errors import YunoNotFound, YunoRequestError
 from gateway.yuno.models import (
     CheckoutSession,
     Payment,
@@ -65,6 +67,27 @@ async def payments_by_merchant_order_id(ctx: Context, merchant_order_id: str) ->
     for found in payments or []:
         ctx.loaders.payment_by_id.prime(found.id, found)
     return payments or []
+
+
+async def payment_updates(ctx: Context, payment_id: str) -> AsyncIterator[Payment]:
+    """The payment now, then each change Yuno reports by webhook, until the client leaves.
+
+    It subscribes before reading the current state, so no change falls in between."""
+    subscription = await ctx.bus.subscribe(payment_topic(payment_id))
+    try:
+        try:
+            current = await ctx.upstream.client.get_payment(payment_id)
+        except YunoNotFound:
+            raise PaymentNotFound(payment_id) from None
+        yield current
+        async for message in subscription:
+            yield Payment.model_validate_json(message)
+    finally:
+        await subscription.close()
+
+
+class PaymentNotFound(LookupError):
+    """A subscription to a payment that does not exist (or is not the caller's)."""
 
 
 async def create_payment(ctx: Context, new: NewPayment) -> Outcome[Payment]:
@@ -126,7 +149,7 @@ async def _after_session_payment(
     ctx: Context, session: CheckoutSession, new: NewPayment, outcome: Outcome[Payment]
 ) -> None:
     await ctx.upstream.cache.invalidate(checkout_session_key(session.id))
-    ctx.loaders.checkout_session_by_id.clear(session.id)
+    ctx.loaders.checkout_session_by_id.forget(session.id)
     if outcome.value is not None and new.vault_on_success and session.customer_id:
         await forget_methods_of(ctx, session.customer_id)
 

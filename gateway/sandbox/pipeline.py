@@ -1,6 +1,7 @@
 """The middlewares every /v1 request passes through, outermost first.
 
-``translate`` logs the request and turns exceptions into Yuno's error body; ``inject``
+``translate`` logs the request (and counts requests in flight, so tests can prove that
+calls ran concurrently without timing them) and turns exceptions into Yuno's error body; ``inject``
 applies a scripted fault; ``authenticate`` checks the key headers; ``deduplicate`` applies
 the idempotency contract and the configured latency. Handlers only see valid, authorised,
 first-time requests.
@@ -55,10 +56,13 @@ async def translate(request: web.Request, handler: Handler) -> web.StreamRespons
     sandbox = request.app[SANDBOX]
     at, body = sandbox.now(), await request.text()
     response: web.StreamResponse | None = None
+    sandbox.in_flight += 1
+    sandbox.max_in_flight = max(sandbox.max_in_flight, sandbox.in_flight)
     try:
         response = await _answer(request, handler)
         return response
     finally:
+        sandbox.in_flight -= 1
         dropped = request.get(DROPPED, False)
         fault = request.get(FAULT)
         sandbox.requests.append(

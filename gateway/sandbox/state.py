@@ -24,6 +24,8 @@ class Sandbox:
         self.store = Store()
         self.idempotency = IdempotencyStore(config.idempotency_ttl)
         self.requests: list[RequestRecord] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.faults = Faults()
         self.latency_ms = config.latency_ms
         self.webhooks = Webhooks(
@@ -50,7 +52,9 @@ class Sandbox:
         self.faults.clear()
 
     def clear_requests(self) -> None:
+        """Empty the log and restart the concurrency high-water mark."""
         self.requests.clear()
+        self.max_in_flight = self.in_flight
 
     def reset(self) -> None:
         """Forget every record, key, fault and logged request; keep configuration."""

@@ -63,10 +63,11 @@ def public_code(error: BaseException) -> str:
     return "INTERNAL_SERVER_ERROR"
 
 
-def request_error_code(error: GraphQLError) -> str:
-    if error.message.startswith("Syntax Error"):
+def request_error_code(message: str) -> str:
+    """The code of an error that stopped the request before execution, by its message."""
+    if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if error.message.startswith("Variable "):
+    if message.startswith("Variable "):
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 
@@ -85,7 +86,7 @@ class ErrorCodes(SchemaExtension):
     def _public(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
         original = error.original_error
         if original is None or error.path is None:
-            code = (error.extensions or {}).get("code") or request_error_code(error)
+            code = (error.extensions or {}).get("code") or request_error_code(error.message)
             message = error.message
         else:
             code = public_code(original)

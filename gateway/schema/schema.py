@@ -23,6 +23,7 @@ from gateway.schema.errors import ErrorCodes
 from gateway.schema.mutation import Mutation
 from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
+from gateway.schema.subscription import Subscription
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -51,6 +52,7 @@ def build_schema(
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: MaxTokensLimiter(max_tokens),
             lambda: ParserCache(maxsize=512),

@@ -19,6 +19,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
+from gateway.schema.errors import request_error_code
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
 FORM_TYPES = ("multipart/form-data",)
@@ -47,17 +49,21 @@ class GraphQLView(StrawberryView[object, None]):
         response[WANTS_GRAPHQL_RESPONSE] = GRAPHQL_RESPONSE in request.headers.get("Accept", "")
         return response
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """WebSocket frames must be text (graphql-transport-ws)."""
+        return orjson.dumps(data).decode()
 
     async def process_result(
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
-        if isinstance(result, PreExecutionError) and GRAPHQL_RESPONSE in request.headers.get(
-            "Accept", ""
-        ):
-            data.pop("data", None)
+        if isinstance(result, PreExecutionError):
+            for error in data.get("errors") or []:
+                if isinstance(error, dict):
+                    extensions = error.setdefault("extensions", {})
+                    extensions.setdefault("code", request_error_code(str(error.get("message"))))
+            if GRAPHQL_RESPONSE in request.headers.get("Accept", ""):
+                data.pop("data", None)
         return data
 
     def create_response(
@@ -65,7 +71,7 @@ class GraphQLView(StrawberryView[object, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: web.Response,
     ) -> web.Response:
-        sub_response.body = self.encode_json(response_data)
+        sub_response.body = orjson.dumps(response_data)
         if sub_response.get(WANTS_GRAPHQL_RESPONSE):
             sub_response.content_type = GRAPHQL_RESPONSE
             if isinstance(response_data, dict) and "data" not in response_data:
