@@ -24,6 +24,7 @@ from gateway.web.view import GraphQLView
 from gateway.web.webhooks import RECEIVER, Receiver
 from gateway.web.webhooks import receive as receive_webhook
 from gateway.yuno.client import YunoClient
+from gateway.yuno.transport import current_request_id
 
 log = logging.getLogger("gateway")
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> web.Application:
 def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
     async def new_context(request: web.Request) -> Context:
         runtime = app[RUNTIME]
+        current_request_id.set(request[REQUEST_ID])
         return Context(
             upstream=runtime.upstream,
             sdk=runtime.sdk,

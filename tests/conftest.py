@@ -1,6 +1,7 @@
 """Fixtures every test shares: a real emulator on a real port, and the real client to it."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -13,6 +14,7 @@ from gateway.app import create_app
 from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
+from tests.services import RedisServer
 
 
 @pytest.fixture
@@ -57,6 +59,14 @@ def settings(sandbox_url: str, sandbox_config: SandboxConfig) -> Settings:
 async def yuno(settings: Settings) -> AsyncIterator[YunoClient]:
     async with YunoClient.from_settings(settings) as client:
         yield client
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ outage slows the gateway down, it never fails a request.
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 #: Operations on the backend that take longer than this count as a backend failure.
 BACKEND_TIMEOUT = 0.5
+#: After a backend failure, lookups skip the backend this long, then try it again.
+BACKEND_RETRY_AFTER = 1.0
 
 
 class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache is untyped
@@ -43,6 +46,27 @@ class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache i
         return result
 
 
+class Redis8Cache(RedisCache):  # type: ignore[misc]  # aiocache is untyped
+    """aiocache 0.12's Redis backend calls ``setex`` and ``close``, which redis-py 8
+    deprecates; these two overrides use ``set(ex=/px=)`` and ``aclose`` instead."""
+
+    async def _set(
+        self,
+        key: str,
+        value: object,
+        ttl: float | None = None,
+        _cas_token: object = None,
+        _conn: object = None,
+    ) -> bool:
+        if _cas_token is not None or ttl is None:
+            result: bool = await super()._set(key, value, ttl=ttl, _cas_token=_cas_token)
+            return result
+        return bool(await self.client.set(key, value, px=max(1, int(ttl * 1000))))
+
+    async def _close(self, *args: object, _conn: object = None, **kwargs: object) -> None:
+        await self.client.aclose()
+
+
 def backend_from_settings(settings: Settings) -> BaseCache:
     url = urlsplit(settings.cache_url)
     common = {
@@ -53,7 +77,7 @@ def backend_from_settings(settings: Settings) -> BaseCache:
     if url.scheme == "memory":
         return BoundedMemoryCache(settings.cache_max_entries, **common)
     if url.scheme in ("redis", "rediss"):
-        return RedisCache(
+        return Redis8Cache(
             endpoint=url.hostname or "127.0.0.1",
             port=url.port or 6379,
             db=int(url.path.strip("/") or 0),
@@ -67,12 +91,20 @@ def backend_from_settings(settings: Settings) -> BaseCache:
 class LookupCache:
     """Typed get-or-load over an aiocache backend, with single flight and fail-open."""
 
-    def __init__(self, backend: BaseCache) -> None:
+    def __init__(self, backend: BaseCache, clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
         self.hits = 0
         self.misses = 0
         self.failures = 0
+        self._clock = clock
+        self._down_until = 0.0
         self._inflight: dict[str, asyncio.Future[str]] = {}
+
+    @property
+    def available(self) -> bool:
+        """False for a moment after a backend failure: a dead Redis costs one timeout a
+        second, not one per lookup."""
+        return self._clock() >= self._down_until
 
     async def fetch(
         self,
@@ -123,6 +155,8 @@ class LookupCache:
     async def claim(self, key: str, ttl: float) -> bool:
         """True for the first claim of ``key`` within ``ttl`` (across replicas with Redis).
         With the backend down every claim succeeds: better twice than never."""
+        if not self.available:
+            return True
         try:
             added: bool = await self.backend.add(key, "1", ttl=ttl)
         except ValueError:
@@ -134,6 +168,8 @@ class LookupCache:
 
     async def invalidate(self, *keys: str) -> None:
         for key in keys:
+            if not self.available:
+                return
             try:
                 await self.backend.delete(key)
             except Exception:
@@ -156,6 +192,8 @@ class LookupCache:
             self._failed("close", "")
 
     async def _get(self, key: str) -> str | None:
+        if not self.available:
+            return None
         try:
             value = await self.backend.get(key)
         except Exception:
@@ -164,6 +202,8 @@ class LookupCache:
         return value if isinstance(value, str) else None
 
     async def _set(self, key: str, text: str, ttl: float | None) -> None:
+        if not self.available:
+            return
         try:
             await self.backend.set(key, text, ttl=ttl)
         except Exception:
@@ -171,6 +211,7 @@ class LookupCache:
 
     def _failed(self, operation: str, key: str) -> None:
         self.failures += 1
+        self._down_until = self._clock() + BACKEND_RETRY_AFTER
         log.warning(
             "cache %s failed; serving from Yuno", operation, exc_info=True, extra={"key": key}
         )

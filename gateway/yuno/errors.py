@@ -81,7 +81,9 @@ class YunoConnectionError(YunoUnavailable):
 
 
 class YunoServerError(YunoUnavailable):
-    """Yuno answered 5xx, or 429 (too many requests)."""
+    """Yuno answered 5xx, or 429 (too many requests; ``retry_after`` says how long to wait)."""
+
+    retry_after: float = 0.0
 
 
 class YunoCircuitOpen(YunoUnavailable):

@@ -7,6 +7,7 @@ Every aiohttp and asyncio failure is caught here and re-raised as a ``YunoError`
 import asyncio
 import logging
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import aiohttp
@@ -17,6 +18,7 @@ from gateway.yuno.errors import (
     YunoCircuitOpen,
     YunoConnectionError,
     YunoRequestInProcess,
+    YunoServerError,
     YunoTimeout,
     YunoUnavailable,
     error_from_response,
@@ -24,6 +26,12 @@ from gateway.yuno.errors import (
 from gateway.yuno.retries import RetryPolicy, is_retry_safe
 
 log = logging.getLogger(__name__)
+
+#: The id of the gateway request being served; every Yuno call made for it carries it.
+current_request_id: ContextVar[str | None] = ContextVar("yuno_request_id", default=None)
+
+#: Longest ``Retry-After`` honoured; a longer one fails the call instead of stalling it.
+MAX_RETRY_AFTER = 2.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ class Transport:
     async def start(self) -> None:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30)
-            self._session = aiohttp.ClientSession(
+            session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
                 headers={
@@ -77,6 +85,11 @@ class Transport:
                     "private-secret-key": self._credentials.private_secret_key.get_secret_value(),
                 },
             )
+            # aiohttp silently resends a GET once when a kept-alive connection drops; this
+            # module owns retries (count, back-off, breaker), so that hidden one is switched
+            # off, as aiohttp's own test client does.
+            session._retry_connection = False
+            self._session = session
 
     async def close(self) -> None:
         if self._session is not None:
@@ -94,7 +107,7 @@ class Transport:
             try:
                 return await self._attempt(call)
             except (YunoUnavailable, YunoRequestInProcess) as exc:
-                delay = self._retry.delay(attempt)
+                delay = max(self._retry.delay(attempt), getattr(exc, "retry_after", 0.0))
                 if (
                     isinstance(exc, YunoCircuitOpen)
                     or not retry_safe
@@ -122,7 +135,9 @@ class Transport:
         if 200 <= status < 300:
             self.breaker.record_success()
             return raw
-        error = error_from_response(status, raw, request_id=call.request_id)
+        error = error_from_response(
+            status, raw, request_id=call.request_id or current_request_id.get()
+        )
         if isinstance(error, YunoUnavailable):
             self.breaker.record_failure()
         else:
@@ -137,17 +152,33 @@ class Transport:
             headers["content-type"] = "application/json"
         if call.idempotency_key is not None:
             headers["X-Idempotency-Key"] = call.idempotency_key
-        if call.request_id is not None:
-            headers["X-Request-ID"] = call.request_id
+        request_id = call.request_id or current_request_id.get()
+        if request_id is not None:
+            headers["X-Request-ID"] = request_id
         url = self.base_url + call.path
         try:
             async with self._session.request(
                 call.method, url, params=call.params, data=call.body, headers=headers
             ) as response:
-                return response.status, await response.read()
+                raw = await response.read()
+                if response.status == 429:
+                    raise _rate_limited(response.headers.get("Retry-After"), raw, request_id)
+                return response.status, raw
         except TimeoutError as exc:
             raise YunoTimeout(f"Yuno did not answer {call.method} {call.path} in time") from exc
         except aiohttp.ClientError as exc:
             raise YunoConnectionError(
                 f"connection to Yuno failed during {call.method} {call.path}"
             ) from exc
+
+
+def _rate_limited(retry_after: str | None, raw: bytes, request_id: str | None) -> YunoServerError:
+    """429, with how long Yuno asked us to wait (bounded), for the retry loop to honour."""
+    error = error_from_response(429, raw, request_id=request_id)
+    assert isinstance(error, YunoServerError)
+    try:
+        wait = float(retry_after) if retry_after else 0.0
+    except ValueError:
+        wait = 0.0
+    error.retry_after = min(max(wait, 0.0), MAX_RETRY_AFTER)
+    return error

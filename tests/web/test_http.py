@@ -134,3 +134,13 @@ async def test_health_endpoints(gateway_server: TestServer, http: aiohttp.Client
         assert response.status == 200
     async with http.get(url(gateway_server, "/readyz")) as response:
         assert (await response.json()) == {"status": "ready"}
+
+
+async def test_request_id_reaches_yuno(
+    gateway_server: TestServer, http: aiohttp.ClientSession, sandbox: Sandbox
+) -> None:
+    body = {"query": '{ customer(id: "00000000-0000-4000-8000-000000000000") { id } }'}
+    headers = {"X-Request-ID": "trace-me-42"}
+    async with http.post(url(gateway_server), json=body, headers=headers) as response:
+        assert response.status == 200
+    assert [r.request_id for r in sandbox.requests] == ["trace-me-42"]

@@ -232,11 +232,6 @@ async def test_get_retries_are_bounded_by_the_attempts_setting(
     assert len(await logged(sandbox, "GET", f"/v1/customers/{customer.id}", attempts)) == attempts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiohttp's ClientSession resends a GET once by itself after a dropped connection "
-    "(ServerDisconnectedError), so each transport attempt can be two requests to Yuno",
-)
 async def test_get_retries_are_bounded_when_connections_drop(
     sandbox: Sandbox, sandbox_url: str, sandbox_config: SandboxConfig
 ) -> None:
