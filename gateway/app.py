@@ -3,6 +3,7 @@
 mode), started at startup and closed at cleanup.
 """
 
+import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import SecretStr
 
+from gateway.auth.authenticator import Authenticator
 from gateway.events import EventBus, LocalBus
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.resolvers.context import Context, SdkConfig
@@ -18,8 +20,11 @@ from gateway.resolvers.webhooks import WebhookReceiver
 from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.schema.schema import build_schema
 from gateway.settings import Settings
+from gateway.web.auth import authentication, principal_of
+from gateway.web.browsers import cors
 from gateway.web.health import READY, add_health_routes
 from gateway.web.middlewares import REQUEST_ID, request_id
+from gateway.web.ratelimit import RateLimiter, rate_limiting
 from gateway.web.view import GraphQLView
 from gateway.web.webhooks import RECEIVER, Receiver
 from gateway.web.webhooks import receive as receive_webhook
@@ -27,6 +32,10 @@ from gateway.yuno.client import YunoClient
 from gateway.yuno.transport import current_request_id
 
 log = logging.getLogger("gateway")
+
+#: Sandbox-only credentials: they open the gateway in front of the in-memory emulator only.
+DEV_API_KEY = "sandbox-dev-api-key"
+DEV_JWT_SECRET = "sandbox-dev-jwt-secret-not-for-production"
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class Runtime:
     upstream: Upstream
     sdk: SdkConfig
     bus: EventBus
+    limiter: RateLimiter
     emulator: Sandbox | None = None
 
 
@@ -43,14 +53,37 @@ SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", Runtime)
 
 
+class ConfigurationError(Exception):
+    """The settings cannot run safely; the message says which setting to fix."""
+
+
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[request_id], client_max_size=1024**2)
+    settings = with_auth(settings)
+    authenticator = Authenticator(settings)
+    app = web.Application(
+        middlewares=[
+            request_id,
+            cors(settings.cors_origins),
+            authentication(authenticator),
+            rate_limiting(lambda: app[RUNTIME].limiter),
+        ],
+        client_max_size=settings.max_body_bytes,
+    )
     app[SETTINGS] = settings
     add_health_routes(app)
     view = GraphQLView(
-        schema=build_schema(max_batch=settings.max_batch_operations),
+        schema=build_schema(
+            max_batch=settings.max_batch_operations,
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            introspection=settings.introspection,
+            max_list_size=settings.max_list_size,
+        ),
         graphql_ide="graphiql" if settings.graphiql else None,
         context_factory=_context_factory(app),
+        authenticate=authenticator.authenticate,
+        allowed_origins=tuple(settings.cors_origins),
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_post("/webhooks/yuno", receive_webhook)
@@ -67,9 +100,39 @@ def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
             sdk=runtime.sdk,
             bus=runtime.bus,
             request_id=request[REQUEST_ID],
+            principal=principal_of(request),
         )
 
     return new_context
+
+
+def with_auth(settings: Settings) -> Settings:
+    """Sandbox mode without auth settings gets development credentials (logged, so the quick
+    start works); production without any refuses to start."""
+    if (
+        settings.api_keys
+        or settings.jwt_secret
+        or settings.jwt_public_key_file
+        or settings.jwks_file
+    ):
+        return settings
+    if not settings.sandbox_mode:
+        raise ConfigurationError(
+            "Yuno keys are configured but no client authentication is: set GATEWAY_API_KEYS "
+            "and/or GATEWAY_JWT_SECRET / GATEWAY_JWT_PUBLIC_KEY_FILE / GATEWAY_JWKS_FILE"
+        )
+    log.warning(
+        "sandbox mode: development credentials; API key %r (all scopes), "
+        "customer JWT HS256 secret %r",
+        DEV_API_KEY,
+        DEV_JWT_SECRET,
+    )
+    return settings.model_copy(
+        update={
+            "api_keys": SecretStr(json.dumps({DEV_API_KEY: ["*"]})),
+            "jwt_secret": SecretStr(DEV_JWT_SECRET),
+        }
+    )
 
 
 async def _runtime(app: web.Application) -> AsyncIterator[None]:
@@ -87,6 +150,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         upstream,
         _sdk_config(settings, embedded=emulator is not None),
         bus,
+        RateLimiter(upstream.cache.backend, settings.rate_limit_per_minute),
         emulator.app[SANDBOX] if emulator is not None else None,
     )
     app[READY]["ready"] = True

@@ -6,6 +6,7 @@ the gateway's own settings use the prefix ``GATEWAY_``. This is the only module 
 the environment: tests build ``Settings(...)`` directly.
 """
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -51,6 +52,29 @@ class Settings(BaseSettings):
     yuno_breaker_threshold: int = Field(5, ge=1, description="Failures in a row that open it.")
     yuno_breaker_reset: float = Field(5.0, gt=0, description="Seconds open before a probe.")
     yuno_pool_size: int = Field(100, ge=1, description="Connections kept to Yuno.")
+
+    # Who may call (see the README's "Who may do what").
+    api_keys: SecretStr | None = Field(
+        None, description='JSON object: API key -> list of scopes ("*" grants every scope).'
+    )
+    jwt_secret: SecretStr | None = Field(None, description="HS256 secret of customer tokens.")
+    jwt_public_key_file: Path | None = Field(
+        None, description="PEM RSA/EC public key (RS256/ES256)."
+    )
+    jwks_file: Path | None = Field(None, description="JWKS file of RS256/ES256 keys.")
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway: float = Field(30.0, ge=0, le=300, description="Clock skew allowed, seconds.")
+    introspection: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # Limits on every request.
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_depth: int = Field(12, ge=2)
+    max_aliases: int = Field(30, ge=1)
+    max_tokens: int = Field(5_000, ge=100)
+    max_list_size: int = Field(200, ge=1, description="Items in one list argument (_entities).")
+    rate_limit_per_minute: int = Field(600, ge=1, description="Requests per principal.")
 
     # The HTTP server.
     host: str = "127.0.0.1"

@@ -1,5 +1,6 @@
 """Fixtures every test shares: a real emulator on a real port, and the real client to it."""
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,11 @@ from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from tests.services import RedisServer
+
+#: The back office's key in tests: every scope.
+SERVICE_KEY = "test-service-key-with-every-scope"
+#: The identity provider's HS256 secret in tests.
+JWT_SECRET = "test-identity-provider-secret-0123456789"
 
 
 @pytest.fixture
@@ -52,6 +58,8 @@ def settings(sandbox_url: str, sandbox_config: SandboxConfig) -> Settings:
         yuno_retry_backoff=0.01,
         yuno_retry_max_backoff=0.05,
         yuno_breaker_reset=0.3,
+        api_keys=SecretStr(json.dumps({SERVICE_KEY: ["*"]})),
+        jwt_secret=SecretStr(JWT_SECRET),
     )
 
 
@@ -86,21 +94,30 @@ async def gateway_server(gateway_settings: Settings) -> AsyncIterator[TestServer
 @pytest.fixture
 async def gateway(gateway_server: TestServer) -> AsyncIterator["GatewayClient"]:
     async with aiohttp.ClientSession() as http:
-        yield GatewayClient(http, str(gateway_server.make_url("/graphql")))
+        yield GatewayClient(http, str(gateway_server.make_url("/graphql")), f"Bearer {SERVICE_KEY}")
 
 
 class GatewayClient:
     """A GraphQL client as an app would use one: JSON over HTTP POST to /graphql."""
 
-    def __init__(self, http: aiohttp.ClientSession, url: str) -> None:
+    def __init__(
+        self, http: aiohttp.ClientSession, url: str, authorization: str | None = None
+    ) -> None:
         self.http = http
         self.url = url
+        self.authorization = authorization
+
+    def as_(self, authorization: str | None) -> "GatewayClient":
+        """The same gateway, seen by another caller."""
+        return GatewayClient(self.http, self.url, authorization)
 
     async def execute(
         self, document: str, variables: dict[str, Any] | None = None, **headers: str
     ) -> dict[str, Any]:
         """The response body; asserts the HTTP exchange itself succeeded."""
         body = {"query": document, "variables": variables or {}}
+        if self.authorization is not None:
+            headers.setdefault("Authorization", self.authorization)
         async with self.http.post(self.url, json=body, headers=headers) as response:
             assert response.status == 200, await response.text()
             result: dict[str, Any] = await response.json()

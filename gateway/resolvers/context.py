@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 
+from gateway.auth import ANONYMOUS, Principal
 from gateway.events import EventBus
 from gateway.loaders import RequestLoaders, Upstream
 
@@ -21,6 +22,8 @@ class Context:
     upstream: Upstream
     sdk: SdkConfig
     bus: EventBus
+    principal: Principal = ANONYMOUS
+    connection_params: dict[str, object] | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: RequestLoaders = field(init=False)
 

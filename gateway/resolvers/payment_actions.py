@@ -6,6 +6,7 @@ refuses early, as a userError, what Yuno would refuse anyway.
 
 from collections.abc import Awaitable, Callable
 
+from gateway.auth import Scope
 from gateway.resolvers.context import Context
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
 from gateway.yuno.errors import YunoRequestError
@@ -29,6 +30,8 @@ async def capture_payment(
             current.id, transaction_id, body, idempotency_key
         )
 
+    if not ctx.principal.can(Scope.PAYMENTS_CAPTURE):
+        return _not_allowed(Scope.PAYMENTS_CAPTURE)
     return await _act(ctx, payment_id, amount, _authorization, "PAYMENT_NOT_CAPTURABLE", capture)
 
 
@@ -41,6 +44,8 @@ async def cancel_payment(
             current.id, transaction_id, body, idempotency_key
         )
 
+    if not ctx.principal.can(Scope.PAYMENTS_CANCEL):
+        return _not_allowed(Scope.PAYMENTS_CANCEL)
     return await _act(ctx, payment_id, None, _authorization, "PAYMENT_NOT_CANCELABLE", cancel)
 
 
@@ -59,7 +64,14 @@ async def refund_payment(
             current.id, transaction_id, body, idempotency_key
         )
 
+    if not ctx.principal.can(Scope.PAYMENTS_REFUND):
+        return _not_allowed(Scope.PAYMENTS_REFUND)
     return await _act(ctx, payment_id, amount, _charge, "PAYMENT_NOT_REFUNDABLE", refund)
+
+
+def _not_allowed(scope: Scope) -> Outcome[Payment]:
+    """Decided before any lookup, so the answer says nothing about the payment id."""
+    return Outcome.failed("NOT_ALLOWED", f"This needs the {scope} scope.", None)
 
 
 def _authorization(current: Payment) -> str | None:

@@ -1,8 +1,11 @@
 """Enrolling (vaulting) and unenrolling a customer's payment methods."""
 
+from gateway.auth import Scope
 from gateway.loaders.loaders import customer_methods_key
+from gateway.resolvers import access
 from gateway.resolvers.context import Context
-from gateway.resolvers.outcomes import Outcome, problem_from_yuno
+from gateway.resolvers.lookups import or_none
+from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.sessions import known_customer_session
 from gateway.yuno.errors import YunoRequestError
 from gateway.yuno.models import PaymentMethod
@@ -17,14 +20,21 @@ async def enroll_payment_method(
 ) -> Outcome[PaymentMethod]:
     """Starts an enrollment; Yuno's SDK collects the card in the shopper's app and Yuno
     reports the result (``enrollment.enroll`` webhook), so the answer is READY_TO_ENROLL."""
+    session = await known_customer_session(ctx, customer_session_id)
+    owner = session.customer_id if session else None
+    if not await access.may_change_customer(ctx, owner) and not ctx.principal.can(
+        Scope.CUSTOMERS_WRITE
+    ):
+        return Outcome.failed(
+            "NOT_FOUND", "No such customer session.", ("input", "customerSessionId")
+        )
     try:
         enrollment = await ctx.upstream.client.enroll_payment_method(
             customer_session_id, payment_method_type, country, idempotency_key
         )
     except YunoRequestError as error:
-        fields = {"NOT_FOUND": ("customerSessionId",), "INVALID_PARAMETERS": ()}
+        fields: dict[str, Field] = {"NOT_FOUND": ("customerSessionId",), "INVALID_PARAMETERS": ()}
         return Outcome(problems=(problem_from_yuno(error, fields),))
-    session = await known_customer_session(ctx, customer_session_id)
     if session is not None:
         await forget_methods_of(ctx, session.customer_id)
     return Outcome(enrollment)
@@ -33,7 +43,10 @@ async def enroll_payment_method(
 async def unenroll_payment_method(
     ctx: Context, customer_id: str, payment_method_id: str, idempotency_key: str | None
 ) -> Outcome[PaymentMethod]:
-    enrolled = await ctx.loaders.payment_methods_by_customer_id.load(customer_id)
+    if not await access.may_change_customer(ctx, customer_id):
+        enrolled = []
+    else:
+        enrolled = await or_none(ctx.loaders.payment_methods_by_customer_id.load(customer_id)) or []
     match = next(
         (m for m in enrolled if payment_method_id in (m.vaulted_token, m.id) and m.vaulted_token),
         None,

@@ -8,7 +8,9 @@ Yuno, the client's when it sends one, so a client retry never moves money twice.
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from gateway.auth import Scope
 from gateway.loaders.loaders import checkout_session_key
+from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
@@ -59,14 +61,18 @@ class NewPayment:
 
 
 async def payment(ctx: Context, payment_id: str) -> Payment | None:
-    return await or_none(ctx.loaders.payment_by_id.load(payment_id))
+    found = await or_none(ctx.loaders.payment_by_id.load(payment_id))
+    if found is None or not await access.may_read_payment(ctx, found):
+        return None
+    return found
 
 
 async def payments_by_merchant_order_id(ctx: Context, merchant_order_id: str) -> list[Payment]:
     payments = await or_none(ctx.loaders.payments_by_merchant_order_id.load(merchant_order_id))
-    for found in payments or []:
+    visible = [p for p in payments or [] if await access.may_read_payment(ctx, p)]
+    for found in visible:
         ctx.loaders.payment_by_id.prime(found.id, found)
-    return payments or []
+    return visible
 
 
 async def payment_updates(ctx: Context, payment_id: str) -> AsyncIterator[Payment]:
@@ -79,6 +85,8 @@ async def payment_updates(ctx: Context, payment_id: str) -> AsyncIterator[Paymen
             current = await ctx.upstream.client.get_payment(payment_id)
         except YunoNotFound:
             raise PaymentNotFound(payment_id) from None
+        if not await access.may_read_payment(ctx, current):
+            raise PaymentNotFound(payment_id)
         yield current
         async for message in subscription:
             yield Payment.model_validate_json(message)
@@ -109,14 +117,19 @@ async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcom
             "A checkout session's payment takes this from the session; leave it out.",
             ("input", given[0]),
         )
+    not_found = Outcome[Payment].failed(
+        "CHECKOUT_SESSION_NOT_FOUND",
+        "No such checkout session, or it has expired.",
+        ("input", "checkoutSessionId"),
+    )
     try:
         session = await ctx.upstream.client.get_checkout_session(session_id)
     except YunoRequestError:
-        return Outcome.failed(
-            "CHECKOUT_SESSION_NOT_FOUND",
-            "No such checkout session, or it has expired.",
-            ("input", "checkoutSessionId"),
-        )
+        return not_found
+    if not (
+        ctx.principal.can(Scope.PAYMENTS_CREATE) or await access.owns(ctx, session.customer_id)
+    ):
+        return not_found
     if session.used:
         return Outcome.failed(
             "CHECKOUT_SESSION_USED",
@@ -155,6 +168,12 @@ async def _after_session_payment(
 
 
 async def _pay_direct(ctx: Context, new: NewPayment) -> Outcome[Payment]:
+    if not ctx.principal.can(Scope.PAYMENTS_DIRECT):
+        return Outcome.failed(
+            "NOT_ALLOWED",
+            f"Paying without a checkout session needs the {Scope.PAYMENTS_DIRECT} scope.",
+            ("input", "checkoutSessionId"),
+        )
     missing = [name for name, value in new.session_fields().items() if not value]
     if missing or not (new.amount and new.merchant_order_id and new.description and new.country):
         return Outcome.failed(

@@ -2,8 +2,10 @@
 
 from pydantic import TypeAdapter
 
+from gateway.auth import Scope
 from gateway.loaders import CheckoutSessionRef
 from gateway.loaders.cache import cache_key
+from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
@@ -28,6 +30,8 @@ def customer_session_key(session_id: str) -> str:
 async def create_customer_session(
     ctx: Context, customer_id: str, country: str, callback_url: str | None
 ) -> Outcome[CustomerSession]:
+    if not await access.may_change_customer(ctx, customer_id):
+        return Outcome.failed("CUSTOMER_NOT_FOUND", "No such customer.", ("input", "customerId"))
     try:
         session = await ctx.upstream.client.create_customer_session(
             customer_id, country, callback_url
@@ -52,6 +56,13 @@ async def enrollable_payment_methods(ctx: Context, session_id: str) -> list[Paym
 async def create_checkout_session(
     ctx: Context, data: CheckoutSessionCreate
 ) -> Outcome[CheckoutSession]:
+    if not ctx.principal.can(Scope.CHECKOUT_SESSIONS_WRITE):
+        return Outcome.failed(
+            "NOT_ALLOWED",
+            "Creating checkout sessions (setting the amount) needs the "
+            f"{Scope.CHECKOUT_SESSIONS_WRITE} scope.",
+            None,
+        )
     try:
         session = await ctx.upstream.client.create_checkout_session(data)
     except YunoRequestError as error:
@@ -61,7 +72,10 @@ async def create_checkout_session(
 
 
 async def checkout_session(ctx: Context, session_id: str) -> CheckoutSession | None:
-    return await or_none(ctx.loaders.checkout_session_by_id.load(session_id))
+    found = await or_none(ctx.loaders.checkout_session_by_id.load(session_id))
+    if found is None or not await access.may_read_session(ctx, found):
+        return None
+    return found
 
 
 async def checkout_payment_methods(ctx: Context, session: CheckoutSession) -> list[PaymentMethod]:

@@ -20,6 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.schema.errors import ErrorCodes
+from gateway.schema.guard import guard
 from gateway.schema.mutation import Mutation
 from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
@@ -29,6 +30,7 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 MAX_BATCH = 10
+MAX_LIST_SIZE = 200
 
 
 class GatewaySchema(strawberry.federation.Schema):
@@ -44,6 +46,8 @@ def build_schema(
     max_aliases: int = MAX_ALIASES,
     max_tokens: int = MAX_TOKENS,
     max_batch: int = MAX_BATCH,
+    introspection: bool = True,
+    max_list_size: int = MAX_LIST_SIZE,
 ) -> GatewaySchema:
     rules: list[type[ASTValidationRule]] = [
         depth_rule(max_depth, None, None),
@@ -58,6 +62,7 @@ def build_schema(
             lambda: ParserCache(maxsize=512),
             lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=512),
+            guard(introspection=introspection, max_list_size=max_list_size),
             ErrorCodes,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": max_batch}),

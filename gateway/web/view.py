@@ -9,31 +9,43 @@ orjson encoding, and batches whose mutations run one after another.
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
+from strawberry.types.unset import UNSET, UnsetType
 
+from gateway.auth import Principal
+from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
+from gateway.web.browsers import csrf_refusal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
-FORM_TYPES = ("multipart/form-data",)
 MUTATION = re.compile(r"\bmutation\b")
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
 
-ContextFactory = Callable[[web.Request], Awaitable[object]]
+ContextFactory = Callable[[web.Request], Awaitable[Any]]
+Authenticate = Callable[[str | None], Principal]
 
 
-class GraphQLView(StrawberryView[object, None]):
-    def __init__(self, *args: Any, context_factory: ContextFactory, **kwargs: Any) -> None:
+class GraphQLView(StrawberryView[Any, None]):
+    def __init__(
+        self,
+        *args: Any,
+        context_factory: ContextFactory,
+        authenticate: Authenticate,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._context_factory = context_factory
+        self._authenticate = authenticate
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         refusal = _refusal(request)
@@ -41,8 +53,20 @@ class GraphQLView(StrawberryView[object, None]):
             return refusal
         return await super().__call__(request)
 
-    async def get_context(self, request: web.Request, response: web.StreamResponse) -> object:
+    async def get_context(self, request: web.Request, response: web.StreamResponse) -> Any:
         return await self._context_factory(request)
+
+    async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
+        """Browsers cannot set headers on a WebSocket: the token may come in
+        ``connection_init``'s payload as ``{"Authorization": "Bearer ..."}``."""
+        params = getattr(context, "connection_params", None) or {}
+        given = params.get("Authorization") or params.get("authorization")
+        if isinstance(given, str):
+            try:
+                context.principal = self._authenticate(given)
+            except Unauthenticated:
+                raise ConnectionRejectionError from None
+        return cast(UnsetType, UNSET)
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
         response = web.Response()
@@ -113,7 +137,7 @@ def _refusal(request: web.Request) -> web.Response | None:
     """Answer here what strawberry would answer with a vague 400."""
     if request.method == "POST":
         content_type = request.content_type
-        if content_type not in JSON_TYPES and content_type not in FORM_TYPES:
+        if content_type not in JSON_TYPES:
             return web.json_response(
                 {"errors": [{"message": f"Unsupported content type {content_type!r}; send JSON."}]},
                 status=415,
@@ -124,4 +148,4 @@ def _refusal(request: web.Request) -> web.Response | None:
             status=405,
             headers={"Allow": "POST"},
         )
-    return None
+    return csrf_refusal(request)

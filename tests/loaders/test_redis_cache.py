@@ -14,7 +14,7 @@ from gateway.app import create_app
 from gateway.loaders import LookupCache, backend_from_settings
 from gateway.sandbox import Sandbox
 from gateway.settings import Settings
-from tests.conftest import GatewayClient
+from tests.conftest import SERVICE_KEY, GatewayClient
 from tests.services import RedisServer, free_port
 from tests.storefront import create_checkout_session, create_customer
 
@@ -40,7 +40,7 @@ async def second_gateway(
 ) -> AsyncIterator[GatewayClient]:
     server = TestServer(create_app(gateway_settings), host="127.0.0.1")
     await server.start_server()
-    yield GatewayClient(gateway.http, str(server.make_url("/graphql")))
+    yield GatewayClient(gateway.http, str(server.make_url("/graphql")), gateway.authorization)
     await server.close()
 
 
@@ -136,7 +136,7 @@ async def test_an_unreachable_redis_never_fails_startup_or_requests(settings: Se
         import aiohttp
 
         async with aiohttp.ClientSession() as http:
-            client = GatewayClient(http, str(server.make_url("/graphql")))
+            client = GatewayClient(http, str(server.make_url("/graphql")), f"Bearer {SERVICE_KEY}")
             customer_id = await create_customer(client)
             session_id = await create_checkout_session(client, customer_id)
             data = await client.data(SESSION_METHODS, {"id": session_id})

@@ -7,6 +7,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from gateway.sandbox import Sandbox
+from tests.conftest import SERVICE_KEY
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 QUERY = "{ sdkConfig { environment } }"
@@ -14,7 +15,7 @@ QUERY = "{ sdkConfig { environment } }"
 
 @pytest.fixture
 async def http() -> Any:
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {SERVICE_KEY}"}) as session:
         yield session
 
 

@@ -14,7 +14,7 @@ from gateway.sandbox import Sandbox
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
-from tests.conftest import GatewayClient
+from tests.conftest import SERVICE_KEY, GatewayClient
 from tests.documents import CAPTURE_PAYMENT
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
@@ -41,7 +41,9 @@ async def ws(gateway_server: TestServer) -> AsyncIterator[aiohttp.ClientWebSocke
             gateway_server.make_url("/graphql"), protocols=["graphql-transport-ws"]
         ) as socket,
     ):
-        await socket.send_json({"type": "connection_init"})
+        await socket.send_json(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
+        )
         assert (await socket.receive_json(timeout=5))["type"] == "connection_ack"
         yield socket
 
