@@ -23,6 +23,7 @@ from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
 from gateway.web.health import READY, add_health_routes
+from gateway.web.metrics import METRICS, Metrics, serve_metrics
 from gateway.web.middlewares import REQUEST_ID, request_id
 from gateway.web.ratelimit import RateLimiter, rate_limiting
 from gateway.web.view import GraphQLView
@@ -70,7 +71,9 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app[METRICS] = metrics = Metrics()
     add_health_routes(app)
+    app.router.add_get("/metrics", serve_metrics)
     view = GraphQLView(
         schema=build_schema(
             max_batch=settings.max_batch_operations,
@@ -83,12 +86,20 @@ def create_app(settings: Settings) -> web.Application:
         graphql_ide="graphiql" if settings.graphiql else None,
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
+        metrics=metrics,
         allowed_origins=tuple(settings.cors_origins),
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
+    app.on_shutdown.append(_unready)
     return app
+
+
+async def _unready(app: web.Application) -> None:
+    """Shutting down: tell the load balancer first, while in-flight requests finish."""
+    app[READY]["ready"] = False
+    app[METRICS].ready.set(0)
 
 
 def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
@@ -140,9 +151,14 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     emulator: web.AppRunner | None = None
     if settings.sandbox_mode:
         emulator, settings = await _start_emulator(settings)
+    metrics = app[METRICS]
     client = YunoClient.from_settings(settings)
+    client.transport.observer = metrics.observe_yuno_call
+    client.transport.breaker.on_change = metrics.observe_breaker
     await client.transport.start()
-    upstream = Upstream(client, LookupCache(backend_from_settings(settings)), settings)
+    cache = LookupCache(backend_from_settings(settings))
+    metrics.watch(cache, client.transport.breaker)
+    upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
     bus = LocalBus()
     receiver: Receiver = WebhookReceiver(upstream, bus, settings.yuno_webhook_secret)
     app[RECEIVER] = receiver
@@ -154,6 +170,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         emulator.app[SANDBOX] if emulator is not None else None,
     )
     app[READY]["ready"] = True
+    metrics.ready.set(1)
     try:
         yield
     finally:

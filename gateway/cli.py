@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from gateway import logs
 from gateway.sandbox import SandboxConfig, create_sandbox_app
 from gateway.settings import Settings
 
@@ -18,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(message)s", stream=sys.stderr)
+    logs.configure(settings.log_level, settings.log_format)
     args.run(settings, args)
 
 

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=0, le=65535)
     environment: Literal["development", "production"] = "development"
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
 
     # GraphQL execution.
     max_concurrency: int = Field(16, ge=1, description="Yuno calls one loader batch runs at once.")

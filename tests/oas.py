@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # jsonschema ships no type information and the project does not install its stubs.
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 import orjson
 import pytest
 

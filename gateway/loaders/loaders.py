@@ -35,6 +35,7 @@ class Upstream:
     client: YunoClient
     cache: LookupCache
     settings: Settings
+    on_batch: Callable[[str, int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class YunoLoader(DataLoader[K, V]):
         self.upstream = upstream
 
     async def _batch(self, keys: Sequence[K]) -> list[V | BaseException]:
+        if self.upstream.on_batch is not None:
+            self.upstream.on_batch(type(self).__name__, len(keys))
         return await fan_out(keys, self.fetch, self.upstream.settings.max_concurrency)
 
     async def fetch(self, key: K) -> V:

@@ -8,6 +8,7 @@ orjson encoding, and batches whose mutations run one after another.
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -25,10 +26,12 @@ from gateway.auth import Principal
 from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
+from gateway.web.metrics import Metrics
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
 MUTATION = re.compile(r"\bmutation\b")
+OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)")
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
 
 ContextFactory = Callable[[web.Request], Awaitable[Any]]
@@ -41,11 +44,13 @@ class GraphQLView(StrawberryView[Any, None]):
         *args: Any,
         context_factory: ContextFactory,
         authenticate: Authenticate,
+        metrics: Metrics | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._context_factory = context_factory
         self._authenticate = authenticate
+        self.metrics = metrics
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         refusal = _refusal(request)
@@ -104,6 +109,16 @@ class GraphQLView(StrawberryView[Any, None]):
             sub_response.content_type = "application/json"
         return sub_response
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        result = await super().execute_single(*args, **kwargs)
+        data: GraphQLRequestData | None = kwargs.get("request_data")
+        if self.metrics is not None and data is not None:
+            failed = bool(getattr(result, "errors", None))
+            name = data.operation_name or _operation_name(data.query or "")
+            self.metrics.observe_operation(name, failed, time.perf_counter() - started)
+        return result
+
     async def execute_operation(
         self,
         request: web.Request,
@@ -131,6 +146,12 @@ class GraphQLView(StrawberryView[Any, None]):
         if any(MUTATION.search(data.query or "") for data in request_data):
             return [await run(data) for data in request_data]  # mutations run in order
         return await asyncio.gather(*(run(data) for data in request_data))
+
+
+def _operation_name(document: str) -> str | None:
+    """The first operation's name, without parsing (metrics only)."""
+    found = OPERATION_NAME.search(document)
+    return found.group(1) if found else None
 
 
 def _refusal(request: web.Request) -> web.Response | None:

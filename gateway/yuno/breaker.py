@@ -24,7 +24,9 @@ class CircuitBreaker:
         threshold: int,
         reset_after: float,
         clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[BreakerState], None] | None = None,
     ) -> None:
+        self.on_change = on_change
         self._threshold = threshold
         self._reset_after = reset_after
         self._clock = clock
@@ -47,13 +49,17 @@ class CircuitBreaker:
             return True
         if state is BreakerState.HALF_OPEN and not self._probing:
             self._probing = True
+            self._changed(BreakerState.HALF_OPEN)
             return True
         return False
 
     def record_success(self) -> None:
+        was_open = self._opened_at is not None
         self._failures = 0
         self._opened_at = None
         self._probing = False
+        if was_open:
+            self._changed(BreakerState.CLOSED)
 
     def release_probe(self) -> None:
         """The probe was abandoned (cancelled) before an outcome: let another one go."""
@@ -62,5 +68,11 @@ class CircuitBreaker:
     def record_failure(self) -> None:
         self._failures += 1
         if self._probing or self._failures >= self._threshold:
+            if self._probing or self._opened_at is None:
+                self._changed(BreakerState.OPEN)
             self._opened_at = self._clock()
         self._probing = False
+
+    def _changed(self, state: BreakerState) -> None:
+        if self.on_change is not None:
+            self.on_change(state)

@@ -6,7 +6,8 @@ Every aiohttp and asyncio failure is caught here and re-raised as a ``YunoError`
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from gateway.yuno.errors import (
 from gateway.yuno.retries import RetryPolicy, is_retry_safe
 
 log = logging.getLogger(__name__)
+
+#: Told of every attempt: method, path, outcome ("ok" or the error class), seconds.
+CallObserver = Callable[[str, str, str, float], None]
 
 #: The id of the gateway request being served; every Yuno call made for it carries it.
 current_request_id: ContextVar[str | None] = ContextVar("yuno_request_id", default=None)
@@ -64,7 +68,9 @@ class Transport:
         retry: RetryPolicy,
         breaker: CircuitBreaker,
         pool_size: int = 100,
+        observer: CallObserver | None = None,
     ) -> None:
+        self.observer = observer
         self.base_url = base_url.rstrip("/")
         self.breaker = breaker
         self._credentials = credentials
@@ -122,6 +128,20 @@ class Transport:
                 await asyncio.sleep(delay)
 
     async def _attempt(self, call: Call) -> bytes:
+        started = time.perf_counter()
+        try:
+            raw = await self._checked(call)
+        except BaseException as exc:
+            self._observe(call, type(exc).__name__, started)
+            raise
+        self._observe(call, "ok", started)
+        return raw
+
+    def _observe(self, call: Call, outcome: str, started: float) -> None:
+        if self.observer is not None:
+            self.observer(call.method, call.path, outcome, time.perf_counter() - started)
+
+    async def _checked(self, call: Call) -> bytes:
         if not self.breaker.allow():
             raise YunoCircuitOpen("Yuno calls suspended: circuit breaker open")
         try:

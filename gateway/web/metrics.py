@@ -1,0 +1,124 @@
+"""Prometheus metrics at ``/metrics``: what a payments operator watches.
+
+Requests by operation and outcome with latency; Yuno calls by endpoint and outcome with
+latency; cache hits, misses and backend failures; the circuit breaker's state and
+transitions; DataLoader batch sizes. One registry per app (never the global one), so two
+apps in one process (tests) do not collide. Operation names come from clients, so only a
+bounded set of well-formed names becomes a label; the rest count as ``other``.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from gateway.loaders.cache import LookupCache
+from gateway.yuno.breaker import BreakerState, CircuitBreaker
+
+_OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_ID_SEGMENT = re.compile(r"/[0-9a-fA-F-]{16,}|/[^/]*\d[^/]*(?=/|$)")
+MAX_OPERATION_NAMES = 200
+BREAKER_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+def endpoint_of(path: str) -> str:
+    """Ids out of paths: ``/payments/{id}/transactions/{id}/capture``."""
+    return _ID_SEGMENT.sub("/{id}", path)
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    operation_names: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.requests = Counter(
+            "gateway_graphql_requests", "GraphQL operations", ["operation", "outcome"], registry=r
+        )
+        self.request_seconds = Histogram(
+            "gateway_graphql_request_seconds",
+            "GraphQL operation latency",
+            ["operation"],
+            registry=r,
+        )
+        self.yuno_calls = Counter(
+            "gateway_yuno_calls", "Calls to Yuno", ["method", "endpoint", "outcome"], registry=r
+        )
+        self.yuno_seconds = Histogram(
+            "gateway_yuno_call_seconds", "Latency of Yuno calls", ["method", "endpoint"], registry=r
+        )
+        self.breaker_transitions = Counter(
+            "gateway_yuno_breaker_transitions", "Circuit breaker state changes", ["to"], registry=r
+        )
+        self.batch_sizes = Histogram(
+            "gateway_dataloader_batch_size",
+            "Keys per DataLoader batch",
+            ["loader"],
+            buckets=(1, 2, 5, 10, 20, 50, 100, 200),
+            registry=r,
+        )
+        self.ready = Gauge("gateway_ready", "1 while the gateway takes traffic", registry=r)
+
+    def operation_label(self, name: str | None) -> str:
+        if not name or not _OPERATION_NAME.match(name):
+            return "anonymous" if not name else "other"
+        if name in self.operation_names or len(self.operation_names) < MAX_OPERATION_NAMES:
+            self.operation_names.add(name)
+            return name
+        return "other"
+
+    def observe_yuno_call(self, method: str, path: str, outcome: str, seconds: float) -> None:
+        endpoint = endpoint_of(path)
+        self.yuno_calls.labels(method, endpoint, outcome).inc()
+        self.yuno_seconds.labels(method, endpoint).observe(seconds)
+
+    def observe_operation(self, name: str | None, failed: bool, seconds: float) -> None:
+        label = self.operation_label(name)
+        self.requests.labels(label, "error" if failed else "ok").inc()
+        self.request_seconds.labels(label).observe(seconds)
+
+    def observe_batch(self, loader: str, size: int) -> None:
+        self.batch_sizes.labels(loader).observe(size)
+
+    def observe_breaker(self, state: BreakerState) -> None:
+        self.breaker_transitions.labels(state.value).inc()
+
+    def watch(self, cache: LookupCache, breaker: CircuitBreaker) -> None:
+        self.registry.register(_LiveState(cache, breaker))
+
+
+class _LiveState(Collector):
+    """Values read at scrape time from the objects that hold them."""
+
+    def __init__(self, cache: LookupCache, breaker: CircuitBreaker) -> None:
+        self.cache = cache
+        self.breaker = breaker
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        for name, value, help_text in (
+            ("gateway_cache_hits", self.cache.hits, "Cached lookups served from the cache"),
+            ("gateway_cache_misses", self.cache.misses, "Cached lookups that went to Yuno"),
+            ("gateway_cache_failures", self.cache.failures, "Cache backend errors (bypassed)"),
+        ):
+            yield CounterMetricFamily(name, help_text, value=value)
+        yield GaugeMetricFamily(
+            "gateway_yuno_breaker_state",
+            "Circuit breaker: 0 closed, 1 half-open, 2 open",
+            value=BREAKER_VALUES[self.breaker.state],
+        )
+
+    def describe(self) -> Iterable[CounterMetricFamily]:
+        return []
+
+
+METRICS = web.AppKey("metrics", Metrics)
+
+
+async def serve_metrics(request: web.Request) -> web.Response:
+    body = generate_latest(request.app[METRICS].registry)
+    return web.Response(body=body, content_type="text/plain", charset="utf-8")
