@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from gateway.auth.authenticator import Authenticator
-from gateway.events import EventBus, LocalBus
+from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.resolvers.context import Context, SdkConfig
 from gateway.resolvers.webhooks import WebhookReceiver
@@ -159,7 +159,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     cache = LookupCache(backend_from_settings(settings))
     metrics.watch(cache, client.transport.breaker)
     upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
-    bus = LocalBus()
+    bus = bus_for(settings.cache_url, settings.cache_namespace)
     receiver: Receiver = WebhookReceiver(upstream, bus, settings.yuno_webhook_secret)
     app[RECEIVER] = receiver
     app[RUNTIME] = Runtime(

@@ -5,5 +5,14 @@ replica reaches a subscriber on another.
 """
 
 from gateway.events.bus import EventBus, LocalBus, Subscription
+from gateway.events.redis import RedisBus
 
-__all__ = ["EventBus", "LocalBus", "Subscription"]
+
+def bus_for(url: str, namespace: str) -> EventBus:
+    """Redis pub/sub when the cache is Redis (replicas share events), else in-process."""
+    if url.startswith(("redis://", "rediss://")):
+        return RedisBus(url, namespace)
+    return LocalBus()
+
+
+__all__ = ["EventBus", "LocalBus", "RedisBus", "Subscription", "bus_for"]

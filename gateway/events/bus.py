@@ -64,8 +64,14 @@ class LocalBus:
 
     async def subscribe(self, topic: str) -> LocalSubscription:
         subscription = LocalSubscription(self, topic)
-        self._topics.setdefault(topic, set()).add(subscription)
+        self.add(topic, subscription)
         return subscription
+
+    def add(self, topic: str, subscription: LocalSubscription) -> None:
+        self._topics.setdefault(topic, set()).add(subscription)
+
+    def has_subscribers(self, topic: str) -> bool:
+        return bool(self._topics.get(topic))
 
     def drop(self, topic: str, subscription: LocalSubscription) -> None:
         subscribers = self._topics.get(topic)

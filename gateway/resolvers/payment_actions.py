@@ -32,7 +32,9 @@ async def capture_payment(
 
     if not ctx.principal.can(Scope.PAYMENTS_CAPTURE):
         return _not_allowed(Scope.PAYMENTS_CAPTURE)
-    return await _act(ctx, payment_id, amount, _authorization, "PAYMENT_NOT_CAPTURABLE", capture)
+    return await _act(
+        ctx, payment_id, amount, _authorization, "PAYMENT_NOT_CAPTURABLE", capture, idempotency_key
+    )
 
 
 async def cancel_payment(
@@ -46,7 +48,9 @@ async def cancel_payment(
 
     if not ctx.principal.can(Scope.PAYMENTS_CANCEL):
         return _not_allowed(Scope.PAYMENTS_CANCEL)
-    return await _act(ctx, payment_id, None, _authorization, "PAYMENT_NOT_CANCELABLE", cancel)
+    return await _act(
+        ctx, payment_id, None, _authorization, "PAYMENT_NOT_CANCELABLE", cancel, idempotency_key
+    )
 
 
 async def refund_payment(
@@ -66,7 +70,9 @@ async def refund_payment(
 
     if not ctx.principal.can(Scope.PAYMENTS_REFUND):
         return _not_allowed(Scope.PAYMENTS_REFUND)
-    return await _act(ctx, payment_id, amount, _charge, "PAYMENT_NOT_REFUNDABLE", refund)
+    return await _act(
+        ctx, payment_id, amount, _charge, "PAYMENT_NOT_REFUNDABLE", refund, idempotency_key
+    )
 
 
 def _not_allowed(scope: Scope) -> Outcome[Payment]:
@@ -74,30 +80,35 @@ def _not_allowed(scope: Scope) -> Outcome[Payment]:
     return Outcome.failed("NOT_ALLOWED", f"This needs the {scope} scope.", None)
 
 
-def _authorization(current: Payment) -> str | None:
+def _authorization(current: Payment, strict: bool) -> str | None:
     found = current.transaction_of(frozenset({AUTHORIZE}))
-    ok = (current.status, current.sub_status) == AUTHORIZED
+    ok = (current.status, current.sub_status) == AUTHORIZED or not strict
     return found.id if found and ok else None
 
 
-def _charge(current: Payment) -> str | None:
+def _charge(current: Payment, strict: bool) -> str | None:
     found = current.transaction_of(MONEY_MOVING_TRANSACTIONS)
-    return found.id if found and current.status in REFUNDABLE_STATUSES else None
+    ok = current.status in REFUNDABLE_STATUSES or not strict
+    return found.id if found and ok else None
 
 
 async def _act(
     ctx: Context,
     payment_id: str,
     amount: MoneyRequest | None,
-    transaction_for: Callable[[Payment], str | None],
+    transaction_for: Callable[[Payment, bool], str | None],
     refused_code: str,
     action: Action,
+    idempotency_key: str | None,
 ) -> Outcome[Payment]:
+    """A keyed request goes to Yuno even when the status no longer fits: it may be the
+    client's retry of an action that already happened, and Yuno answers that with the
+    first outcome. Without a key, a status that does not fit is refused here."""
     try:
         current = await ctx.upstream.client.get_payment(payment_id)
     except YunoRequestError:
         return Outcome.failed("PAYMENT_NOT_FOUND", "No such payment.", ("input", "paymentId"))
-    transaction_id = transaction_for(current)
+    transaction_id = transaction_for(current, idempotency_key is None)
     if transaction_id is None:
         message = f"A payment that is {current.status} does not allow this."
         return Outcome.failed(refused_code, message, ("input", "paymentId"))

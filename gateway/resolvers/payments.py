@@ -5,6 +5,8 @@ session as Yuno holds it, never from the client. Every write carries an idempote
 Yuno, the client's when it sends one, so a client retry never moves money twice.
 """
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -16,7 +18,13 @@ from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
 from gateway.resolvers.webhooks import payment_topic
-from gateway.yuno.errors import YunoNotFound, YunoRequestError
+from gateway.yuno.client import new_idempotency_key
+from gateway.yuno.errors import (
+    YunoNotFound,
+    YunoRequestError,
+    YunoRequestInProcess,
+    YunoUnavailable,
+)
 from gateway.yuno.models import (
     CheckoutSession,
     Payment,
@@ -30,6 +38,11 @@ from gateway.yuno.models.payments import (
     PaymentDetail,
     PaymentMethodRequest,
 )
+
+log = logging.getLogger(__name__)
+
+#: How long a double submit waits for its twin, in steps (seconds).
+TWIN_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,10 @@ async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcom
     ):
         return not_found
     if session.used:
+        if new.idempotency_key and (
+            earlier := await _created_with(ctx, session.merchant_order_id, new.idempotency_key)
+        ):
+            return Outcome(earlier)  # a retry of the request that used the session
         return Outcome.failed(
             "CHECKOUT_SESSION_USED",
             "This checkout session already has its payment; create a new session.",
@@ -210,10 +227,53 @@ def _method(new: NewPayment, default_type: str | None = None) -> PaymentMethodRe
 
 
 async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[Payment]:
+    """Create the payment; when Yuno's answer is lost, find out what Yuno did before
+    answering, so a client is never told "failed" about a payment that exists."""
+    key = new.idempotency_key or new_idempotency_key()
     try:
-        created = await ctx.upstream.client.create_payment(body, new.idempotency_key)
+        created = await ctx.upstream.client.create_payment(body, key)
+    except YunoRequestInProcess:
+        twin = await _settle_twin(ctx, body.merchant_order_id, key)
+        if twin is None:
+            return _outcome_unknown(body.merchant_order_id, key)
+        created = twin
     except YunoRequestError as error:
         fields: dict[str, Field] = {"INVALID_PARAMETERS": ("paymentMethod",)}
         return Outcome(problems=(problem_from_yuno(error, fields),))
+    except YunoUnavailable:
+        found = await _created_with(ctx, body.merchant_order_id, key)
+        if found is None:
+            return _outcome_unknown(body.merchant_order_id, key)
+        created = found
     ctx.loaders.payment_by_id.prime(created.id, created)
     return Outcome(created)
+
+
+def _outcome_unknown(merchant_order_id: str, key: str) -> Outcome[Payment]:
+    log.warning("payment outcome unknown", extra={"order": merchant_order_id})
+    return Outcome.failed(
+        "PAYMENT_OUTCOME_UNKNOWN",
+        "The payments provider did not confirm this payment in time and it may still "
+        f"complete. Retry with idempotencyKey {key!r} (never a new key), or look it "
+        "up with paymentsByMerchantOrderId.",
+        ("input", "idempotencyKey"),
+    )
+
+
+async def _settle_twin(ctx: Context, merchant_order_id: str, key: str) -> Payment | None:
+    """A request with the same key is still running (a client's double submit): wait a
+    little for it to finish, then answer with the payment it created."""
+    for delay in TWIN_WAITS:
+        await asyncio.sleep(delay)
+        if found := await _created_with(ctx, merchant_order_id, key):
+            return found
+    return None
+
+
+async def _created_with(ctx: Context, merchant_order_id: str, key: str) -> Payment | None:
+    """The payment Yuno created for this order under this idempotency key, if any."""
+    try:
+        payments = await ctx.upstream.client.list_payments_by_merchant_order_id(merchant_order_id)
+    except (YunoUnavailable, YunoRequestError):
+        return None
+    return next((p for p in payments if p.idempotency_key == key), None)
