@@ -22,6 +22,7 @@ from gateway.schema.schema import build_schema
 from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
+from gateway.web.graphiql import add_graphiql_routes
 from gateway.web.health import READY, add_health_routes
 from gateway.web.metrics import METRICS, Metrics, serve_metrics
 from gateway.web.middlewares import REQUEST_ID, request_id
@@ -83,13 +84,15 @@ def create_app(settings: Settings) -> web.Application:
             introspection=settings.introspection,
             max_list_size=settings.max_list_size,
         ),
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
         metrics=metrics,
         allowed_origins=tuple(settings.cors_origins),
     )
     app.router.add_route("*", "/graphql", view)
+    if settings.graphiql:
+        add_graphiql_routes(app)
     app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
     app.on_shutdown.append(_unready)

@@ -26,6 +26,7 @@ from gateway.auth import Principal
 from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
+from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 from gateway.web.metrics import Metrics
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -53,6 +54,8 @@ class GraphQLView(StrawberryView[Any, None]):
         self.metrics = metrics
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if wants_graphiql(request) and GRAPHIQL in request.app:
+            return await graphiql_page(request)
         refusal = _refusal(request)
         if refusal is not None:
             return refusal

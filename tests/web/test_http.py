@@ -145,3 +145,16 @@ async def test_request_id_reaches_yuno(
     async with http.post(url(gateway_server), json=body, headers=headers) as response:
         assert response.status == 200
     assert [r.request_id for r in sandbox.requests] == ["trace-me-42"]
+
+
+async def test_a_browser_gets_graphiql_from_the_package(gateway_server: TestServer) -> None:
+    async with (
+        aiohttp.ClientSession() as anonymous,
+        anonymous.get(url(gateway_server), headers={"Accept": "text/html"}) as response,
+    ):
+        assert response.status == 200
+        assert response.content_type == "text/html"
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        page = await response.text()
+    assert "/graphiql/static/graphiql-3.9.0.min.js" in page
+    assert "https://" not in page
