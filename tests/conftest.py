@@ -54,7 +54,7 @@ def settings(sandbox_url: str, sandbox_config: SandboxConfig) -> Settings:
         yuno_private_secret_key=SecretStr(sandbox_config.private_secret_key),
         yuno_account_id=sandbox_config.account_id,
         yuno_api_url=sandbox_url,
-        yuno_timeout=1.0,
+        yuno_timeout=5.0,  # generous: CI shares 2 cores with a browser; fault tests lower it
         yuno_retry_backoff=0.01,
         yuno_retry_max_backoff=0.05,
         yuno_breaker_reset=0.3,

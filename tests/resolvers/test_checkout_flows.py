@@ -36,6 +36,7 @@ async def enroll_card(
         ENROLL,
         {"input": {"customerSessionId": session_id, "paymentMethodType": "CARD", "country": "CO"}},
     )
+    assert enrolled["enrollPaymentMethod"]["userErrors"] == []
     method = enrolled["enrollPaymentMethod"]["paymentMethod"]
     assert method["status"] == "READY_TO_ENROLL"
     done = await complete_enrollment(sandbox_url, public_key, method["id"], VISA_SUCCEEDED)
