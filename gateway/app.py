@@ -52,6 +52,7 @@ class Runtime:
 
 
 SETTINGS = web.AppKey("settings", Settings)
+VIEW = web.AppKey("view", GraphQLView)
 RUNTIME = web.AppKey("runtime", Runtime)
 
 
@@ -95,14 +96,20 @@ def create_app(settings: Settings) -> web.Application:
         add_graphiql_routes(app)
     app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
-    app.on_shutdown.append(_unready)
+    app.on_shutdown.append(_close_subscriptions)
+    app[VIEW] = view
     return app
 
 
-async def _unready(app: web.Application) -> None:
-    """Shutting down: tell the load balancer first, while in-flight requests finish."""
+def mark_unready(app: web.Application) -> None:
+    """Shutting down: tell the load balancer first, while requests are still served."""
     app[READY]["ready"] = False
     app[METRICS].ready.set(0)
+
+
+async def _close_subscriptions(app: web.Application) -> None:
+    mark_unready(app)
+    await app[VIEW].close_websockets()
 
 
 def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]

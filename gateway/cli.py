@@ -2,11 +2,16 @@
 ``export-schema`` (the SDL that ``schema.graphql`` must equal)."""
 
 import argparse
+import dataclasses
 import logging
+import multiprocessing
+import secrets
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from gateway import logs
 from gateway.sandbox import SandboxConfig, create_sandbox_app
@@ -36,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the GraphQL gateway")
     serve.add_argument("--host", help="default: GATEWAY_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: GATEWAY_PORT or 8080")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (default 1)"
+    )
     serve.set_defaults(run=_serve)
 
     export = commands.add_parser("export-schema", help="print the schema's SDL")
@@ -57,27 +65,19 @@ def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> SandboxConfig
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    from gateway.app import create_app
+    from gateway import server
 
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
-    app = create_app(settings)
-    app.on_startup.append(_announce(host, port))
-    app.on_startup.append(_point_emulator_webhooks_here(host, port))
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    if args.workers > 1 and settings.sandbox_mode:
+        settings = _shared_emulator(settings, f"http://127.0.0.1:{port}/webhooks/yuno")
+    server.run(settings, host, port, args.workers, on_started=_emulator_webhooks_to(host, port))
 
 
-def _announce(host: str, port: int):  # type: ignore[no-untyped-def]
-    async def announce(app: web.Application) -> None:
-        log.info("gateway serving http://%s:%s/graphql", host, port)
-
-    return announce
-
-
-def _point_emulator_webhooks_here(host: str, port: int):  # type: ignore[no-untyped-def]
+def _emulator_webhooks_to(host: str, port: int) -> Callable[[web.Application], None]:
     """In sandbox mode the embedded emulator's webhooks come back to this gateway."""
 
-    async def point(app: web.Application) -> None:
+    def point(app: web.Application) -> None:
         from gateway.app import RUNTIME
 
         emulator, secret = app[RUNTIME].emulator, app[RUNTIME].upstream.settings.yuno_webhook_secret
@@ -88,6 +88,43 @@ def _point_emulator_webhooks_here(host: str, port: int):  # type: ignore[no-unty
             )
 
     return point
+
+
+def _shared_emulator(settings: Settings, webhook_url: str) -> Settings:
+    """Several workers need one emulator between them: run it in a child process."""
+    from gateway.app import with_auth
+
+    settings = with_auth(settings)
+    port, secret = _free_port(), secrets.token_urlsafe(32)
+    config = dataclasses.replace(
+        sandbox_config(settings), webhook_url=webhook_url, webhook_secret=secret
+    )
+    process = multiprocessing.get_context("spawn").Process(
+        target=_run_sandbox, args=(config, port), daemon=True
+    )
+    process.start()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    log.info("sandbox mode: workers share the Yuno emulator at %s", base_url)
+    return settings.model_copy(
+        update={
+            "yuno_public_api_key": config.public_api_key,
+            "yuno_private_secret_key": SecretStr(config.private_secret_key),
+            "yuno_account_id": config.account_id,
+            "yuno_api_url": base_url,
+            "yuno_webhook_secret": SecretStr(secret),
+        }
+    )
+
+
+def _run_sandbox(config: SandboxConfig, port: int) -> None:
+    web.run_app(create_sandbox_app(config), host="127.0.0.1", port=port, print=None)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:

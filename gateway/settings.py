@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     environment: Literal["development", "production"] = "development"
+    shutdown_grace: float = Field(0.0, ge=0, description="Seconds unready before draining.")
+    shutdown_timeout: float = Field(30.0, gt=0, description="Bound on draining requests.")
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 

@@ -4,11 +4,15 @@ A component that is missing skips its tests on a developer's machine; under ``CI
 fails them instead, so CI can never pass by skipping.
 """
 
+import asyncio
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,3 +78,52 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class GatewayProcess:
+    """``gateway serve`` as a real process, as production runs it."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            **env,
+            "GATEWAY_HOST": "127.0.0.1",
+            "GATEWAY_PORT": str(self.port),
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        gateway = Path(sys.executable).parent / "gateway"
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(gateway), "serve"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_for_port(self.port, timeout=30)
+
+    def terminate(self) -> int:
+        """SIGTERM, then the exit code (killed after 30 s)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+async def eventually(condition: Callable[[], bool], polls: int = 1000) -> None:
+    """Wait, bounded (``polls`` x 10 ms), for something another process or task makes true."""
+    for _ in range(polls):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"still false after {polls} polls")

@@ -9,11 +9,12 @@ orjson encoding, and batches whose mutations run one after another.
 import asyncio
 import re
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import orjson
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from cross_web import AsyncHTTPRequestAdapter
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
 from strawberry.exceptions import ConnectionRejectionError
@@ -51,6 +52,7 @@ class GraphQLView(StrawberryView[Any, None]):
         super().__init__(*args, **kwargs)
         self._context_factory = context_factory
         self._authenticate = authenticate
+        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self.metrics = metrics
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -60,6 +62,18 @@ class GraphQLView(StrawberryView[Any, None]):
         if refusal is not None:
             return refusal
         return await super().__call__(request)
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        socket = await super().create_websocket_response(request, subprotocol)
+        self._sockets.add(socket)
+        return socket
+
+    async def close_websockets(self) -> None:
+        """Shutdown: every subscriber gets a proper close frame (1001, going away)."""
+        for socket in list(self._sockets):
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Any:
         return await self._context_factory(request)
