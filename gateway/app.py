@@ -22,6 +22,7 @@ from gateway.schema.schema import build_schema
 from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
+from gateway.web.documents import Documents, load_manifest
 from gateway.web.graphiql import add_graphiql_routes
 from gateway.web.health import READY, add_health_routes
 from gateway.web.metrics import METRICS, Metrics, serve_metrics
@@ -89,6 +90,11 @@ def create_app(settings: Settings) -> web.Application:
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
         metrics=metrics,
+        documents=Documents(
+            _CacheOf(app),
+            load_manifest(settings.trusted_documents_file),
+            settings.trusted_documents_only,
+        ),
         allowed_origins=tuple(settings.cors_origins),
     )
     app.router.add_route("*", "/graphql", view)
@@ -99,6 +105,19 @@ def create_app(settings: Settings) -> web.Application:
     app.on_shutdown.append(_close_subscriptions)
     app[VIEW] = view
     return app
+
+
+class _CacheOf:
+    """The running app's lookup cache, for what is built before the app starts."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+
+    async def get_text(self, key: str) -> str | None:
+        return await self.app[RUNTIME].upstream.cache.get_text(key)
+
+    async def set_text(self, key: str, value: str, ttl: float) -> None:
+        await self.app[RUNTIME].upstream.cache.set_text(key, value, ttl)
 
 
 def mark_unready(app: web.Application) -> None:

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     jwt_leeway: float = Field(30.0, ge=0, le=300, description="Clock skew allowed, seconds.")
     introspection: bool = True
+    trusted_documents_file: Path | None = Field(
+        None, description='JSON manifest {"<sha256>": "<document>"} of first-party operations.'
+    )
+    trusted_documents_only: bool = Field(
+        False, description="Refuse any other document from callers that are not services."
+    )
     cors_origins: list[str] = Field(default_factory=list)
 
     # Limits on every request.

@@ -166,6 +166,12 @@ class LookupCache:
             return True
         return added
 
+    async def get_text(self, key: str) -> str | None:
+        return await self._get(key)
+
+    async def set_text(self, key: str, value: str, ttl: float) -> None:
+        await self._set(key, value, ttl)
+
     async def invalidate(self, *keys: str) -> None:
         for key in keys:
             if not self.available:

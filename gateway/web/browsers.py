@@ -20,7 +20,7 @@ ALLOWED_HEADERS = "Authorization, Content-Type, Accept, X-Request-ID, " + ", ".j
 
 
 def csrf_refusal(request: web.Request) -> web.Response | None:
-    if request.method != "GET" or "query" not in request.query:
+    if request.method != "GET" or not ("query" in request.query or "extensions" in request.query):
         return None
     if any(name in request.headers for name in PREFLIGHT_HEADERS):
         return None

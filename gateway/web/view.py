@@ -27,6 +27,7 @@ from gateway.auth import Principal
 from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
+from gateway.web.documents import Documents
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 from gateway.web.metrics import Metrics
 
@@ -47,6 +48,7 @@ class GraphQLView(StrawberryView[Any, None]):
         context_factory: ContextFactory,
         authenticate: Authenticate,
         metrics: Metrics | None = None,
+        documents: Documents | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -54,11 +56,17 @@ class GraphQLView(StrawberryView[Any, None]):
         self._authenticate = authenticate
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self.metrics = metrics
+        self.documents = documents
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if wants_graphiql(request) and GRAPHIQL in request.app:
             return await graphiql_page(request)
         refusal = _refusal(request)
+        if refusal is None and self.documents is not None and _hash_only_get(request):
+            expanded = await self.documents.expand_get(request)
+            if isinstance(expanded, web.Response):
+                return expanded
+            request = expanded
         if refusal is not None:
             return refusal
         return await super().__call__(request)
@@ -128,8 +136,13 @@ class GraphQLView(StrawberryView[Any, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
-        result = await super().execute_single(*args, **kwargs)
         data: GraphQLRequestData | None = kwargs.get("request_data")
+        if self.documents is not None and data is not None:
+            resolved = await self.documents.resolve(data, kwargs["context"].principal)
+            if isinstance(resolved, ExecutionResult):
+                return resolved
+            kwargs["request_data"] = data = resolved
+        result = await super().execute_single(*args, **kwargs)
         if self.metrics is not None and data is not None:
             failed = bool(getattr(result, "errors", None))
             name = data.operation_name or _operation_name(data.query or "")
@@ -169,6 +182,12 @@ def _operation_name(document: str) -> str | None:
     """The first operation's name, without parsing (metrics only)."""
     found = OPERATION_NAME.search(document)
     return found.group(1) if found else None
+
+
+def _hash_only_get(request: web.Request) -> bool:
+    return (
+        request.method == "GET" and "query" not in request.query and "extensions" in request.query
+    )
 
 
 def _refusal(request: web.Request) -> web.Response | None:

@@ -1,0 +1,115 @@
+"""Which GraphQL document a request runs: automatic persisted queries and trusted documents.
+
+APQ (Apollo's protocol): a client may send only ``extensions.persistedQuery.sha256Hash``;
+an unknown hash answers ``PersistedQueryNotFound`` and the client sends the query once with
+its hash, which is checked and stored (in the cache backend, so Redis shares it between
+replicas). Trusted documents: with a manifest (hash → document) and ``trusted_only`` on, a
+caller that is not a service may run only the manifest's documents.
+"""
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Protocol
+
+from aiohttp import web
+from graphql import GraphQLError
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from gateway.auth import Principal, ServicePrincipal
+
+#: How long a registered persisted query is kept.
+APQ_TTL = 7 * 24 * 3600.0
+
+
+class TextStore(Protocol):
+    async def get_text(self, key: str) -> str | None: ...
+
+    async def set_text(self, key: str, value: str, ttl: float) -> None: ...
+
+
+def sha256(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def refusal(message: str, code: str) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+
+
+def load_manifest(path: Path | None) -> dict[str, str]:
+    """``{"<sha256>": "<document>"}``; each hash is checked against its document."""
+    if path is None:
+        return {}
+    manifest = json.loads(path.read_text())
+    for digest, document in manifest.items():
+        if sha256(document) != digest:
+            raise ValueError(f"trusted document {digest[:12]}... does not match its hash")
+    return dict(manifest)
+
+
+class Documents:
+    def __init__(self, store: TextStore, manifest: dict[str, str], trusted_only: bool) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.trusted_only = trusted_only
+
+    async def resolve(
+        self, data: GraphQLRequestData, principal: Principal
+    ) -> GraphQLRequestData | ExecutionResult:
+        """The request with its document filled in, or the error that answers it."""
+        digest = _persisted_hash(data)
+        query = data.query
+        if digest is not None:
+            if query is None:
+                query = await self.lookup(digest)
+                if query is None:
+                    return refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            elif sha256(query) != digest:
+                return refusal("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
+            else:
+                await self.store.set_text(f"apq:{digest}", query, APQ_TTL)
+        if self._untrusted(query, principal):
+            return refusal("Only trusted documents may run here.", "PERSISTED_QUERY_NOT_TRUSTED")
+        return dataclasses.replace(data, query=query)
+
+    async def lookup(self, digest: str) -> str | None:
+        return self.manifest.get(digest) or await self.store.get_text(f"apq:{digest}")
+
+    async def expand_get(self, request: web.Request) -> web.Request | web.Response:
+        """A GET carrying only a hash: the same request with its stored document as the
+        query (strawberry needs one), or the ``PersistedQueryNotFound`` answer."""
+        try:
+            extensions = json.loads(request.query["extensions"])
+        except ValueError:
+            return request
+        digest = _persisted_hash(GraphQLRequestData(None, None, None, extensions))
+        if digest is None:
+            return request
+        document = await self.lookup(digest)
+        if document is None:
+            return web.json_response(
+                {
+                    "errors": [
+                        {
+                            "message": "PersistedQueryNotFound",
+                            "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+                        }
+                    ]
+                }
+            )
+        return request.clone(rel_url=request.rel_url.update_query(query=document))
+
+    def _untrusted(self, query: str | None, principal: Principal) -> bool:
+        if not self.trusted_only or isinstance(principal, ServicePrincipal):
+            return False
+        return query is None or sha256(query) not in self.manifest
+
+
+def _persisted_hash(data: GraphQLRequestData) -> str | None:
+    persisted = (data.extensions or {}).get("persistedQuery")
+    if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
+        return None
+    digest = persisted.get("sha256Hash")
+    return digest.lower() if isinstance(digest, str) else None
