@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from gateway.auth.authenticator import Authenticator
 from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
+from gateway.metrics import METRICS, Metrics, serve_metrics
 from gateway.resolvers.context import Context, SdkConfig
 from gateway.resolvers.webhooks import WebhookReceiver
 from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
@@ -25,7 +26,6 @@ from gateway.web.browsers import cors
 from gateway.web.documents import Documents, load_manifest
 from gateway.web.graphiql import add_graphiql_routes
 from gateway.web.health import READY, add_health_routes
-from gateway.web.metrics import METRICS, Metrics, serve_metrics
 from gateway.web.middlewares import REQUEST_ID, request_id
 from gateway.web.ratelimit import RateLimiter, rate_limiting
 from gateway.web.view import GraphQLView

@@ -11,7 +11,7 @@ import re
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import orjson
 from aiohttp import WSCloseCode, web
@@ -29,7 +29,6 @@ from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
 from gateway.web.documents import Documents
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
-from gateway.web.metrics import Metrics
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
@@ -38,6 +37,12 @@ OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
 
 ContextFactory = Callable[[web.Request], Awaitable[Any]]
+
+
+class OperationObserver(Protocol):
+    def observe_operation(self, name: str | None, failed: bool, seconds: float) -> None: ...
+
+
 Authenticate = Callable[[str | None], Principal]
 
 
@@ -47,7 +52,7 @@ class GraphQLView(StrawberryView[Any, None]):
         *args: Any,
         context_factory: ContextFactory,
         authenticate: Authenticate,
-        metrics: Metrics | None = None,
+        metrics: OperationObserver | None = None,
         documents: Documents | None = None,
         **kwargs: Any,
     ) -> None:

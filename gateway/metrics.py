@@ -1,4 +1,4 @@
-"""Prometheus metrics at ``/metrics``: what a payments operator watches.
+"""Prometheus metrics at ``/metrics``: what a payments operator watches, from every layer.
 
 Requests by operation and outcome with latency; Yuno calls by endpoint and outcome with
 latency; cache hits, misses and backend failures; the circuit breaker's state and
