@@ -27,12 +27,13 @@ from gateway.auth import Principal
 from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
-from gateway.web.documents import Documents
+from gateway.web.documents import Documents, refusal
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
 MUTATION = re.compile(r"\bmutation\b")
+SUBSCRIPTION = re.compile(r"^\s*subscription\b")
 OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)")
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
 
@@ -147,6 +148,11 @@ class GraphQLView(StrawberryView[Any, None]):
             if isinstance(resolved, ExecutionResult):
                 return resolved
             kwargs["request_data"] = data = resolved
+        if data is not None and SUBSCRIPTION.search(data.query or ""):
+            return refusal(
+                "Subscriptions run over a WebSocket (graphql-transport-ws), not plain HTTP.",
+                "SUBSCRIPTION_NEEDS_WEBSOCKET",
+            )
         result = await super().execute_single(*args, **kwargs)
         if self.metrics is not None and data is not None:
             failed = bool(getattr(result, "errors", None))

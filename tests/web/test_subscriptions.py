@@ -143,3 +143,8 @@ async def test_a_forged_webhook_reaches_no_subscriber(
     await ws.send_json({"id": "1", "type": "complete"})
     with pytest.raises(TimeoutError):
         await ws.receive_json(timeout=0.3)
+
+
+async def test_a_subscription_over_plain_http_is_refused_clearly(gateway: GatewayClient) -> None:
+    result = await gateway.execute(PAYMENT_UPDATED, {"id": "any"})
+    assert result["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_NEEDS_WEBSOCKET"
