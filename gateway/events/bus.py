@@ -27,6 +27,10 @@ class EventBus(Protocol):
         """Subscribed when this returns: nothing published afterwards is missed."""
         ...
 
+    def subscriber_count(self) -> int:
+        """Subscriptions alive in this process (a disconnected client leaves none)."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -10,12 +10,14 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
+from gateway.app import RUNTIME
 from gateway.sandbox import Sandbox
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
 from tests.conftest import SERVICE_KEY, GatewayClient
 from tests.documents import CAPTURE_PAYMENT
+from tests.services import eventually
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -148,3 +150,26 @@ async def test_a_forged_webhook_reaches_no_subscriber(
 async def test_a_subscription_over_plain_http_is_refused_clearly(gateway: GatewayClient) -> None:
     result = await gateway.execute(PAYMENT_UPDATED, {"id": "any"})
     assert result["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_NEEDS_WEBSOCKET"
+
+
+async def test_clients_that_leave_leave_nothing_behind(
+    gateway: GatewayClient, yuno: YunoClient, gateway_server: TestServer
+) -> None:
+    payment_id = await authorized_payment(gateway, yuno)
+    bus = gateway_server.app[RUNTIME].bus
+    for _ in range(20):
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(
+                gateway_server.make_url("/graphql"), protocols=["graphql-transport-ws"]
+            ) as socket,
+        ):
+            await socket.send_json(
+                {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
+            )
+            await socket.receive_json(timeout=5)
+            payload = {"query": PAYMENT_UPDATED, "variables": {"id": payment_id}}
+            await socket.send_json({"id": "1", "type": "subscribe", "payload": payload})
+            await next_payload(socket)
+            assert bus.subscriber_count() == 1
+    await eventually(lambda: bus.subscriber_count() == 0)
