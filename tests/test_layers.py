@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "resolvers": {"loaders", "yuno", "auth", "events", "settings"},
     # schema/ maps the resolvers' results (Yuno models, pure data) to GraphQL types and
     # Yuno's failure classes to public codes; it does no I/O of its own.
-    "schema": {"resolvers", "auth", "yuno.models", "yuno.errors", "yuno.countries"},
+    "schema": {"resolvers", "auth", "yuno.models", "yuno.errors", "yuno.countries", "yuno.cards"},
     "web": {"auth", "schema", "events", "settings"},
 }
 #: The composition root and the command line may import everything.

@@ -4,7 +4,6 @@ the other knows; a webhook received by one reaches a subscriber on the other."""
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -13,6 +12,7 @@ from gateway.sandbox import Sandbox, SandboxConfig
 from gateway.yuno.client import YunoClient
 from tests.conftest import JWT_SECRET, SERVICE_KEY, GatewayClient
 from tests.documents import CAPTURE_PAYMENT, CREATE_CUSTOMER_SESSION, ENROLL
+from tests.live import live_socket, next_data, subscribe
 from tests.services import GatewayProcess, RedisServer
 from tests.shopper import VISA_SUCCEEDED, complete_enrollment
 from tests.storefront import create_checkout_session, create_customer, pay_session
@@ -86,28 +86,16 @@ async def test_a_webhook_received_by_one_replica_reaches_a_subscriber_on_the_oth
     session_id = await create_checkout_session(a, await create_customer(a))
     payment_id = (await pay_session(a, yuno, session_id, capture=False))["payment"]["id"]
 
-    async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(replica_b.url + "/graphql", protocols=["graphql-transport-ws"]) as ws,
-    ):
-        await ws.send_json(
-            {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
-        )
-        assert (await ws.receive_json(timeout=10))["type"] == "connection_ack"
-        subscribe = {"query": PAYMENT_UPDATED, "variables": {"id": payment_id}}
-        await ws.send_json({"id": "1", "type": "subscribe", "payload": subscribe})
-        assert await next_status(ws) == {"status": "PENDING", "subStatus": "AUTHORIZED"}
+    async with live_socket(replica_b.url + "/graphql", f"Bearer {SERVICE_KEY}") as ws:
+        await subscribe(ws, PAYMENT_UPDATED, {"id": payment_id})
+        first = await next_data(ws)
+        assert first["paymentUpdated"] == {"status": "PENDING", "subStatus": "AUTHORIZED"}
 
         await a.data(CAPTURE_PAYMENT, {"input": {"paymentId": payment_id}})
         await sandbox.webhooks.drain()
 
-        assert await next_status(ws) == {"status": "SUCCEEDED", "subStatus": "CAPTURED"}
-
-
-async def next_status(ws: aiohttp.ClientWebSocketResponse) -> Any:
-    message = await ws.receive_json(timeout=10)
-    assert message["type"] == "next", message
-    return message["payload"]["data"]["paymentUpdated"]
+        update = await next_data(ws)
+        assert update["paymentUpdated"] == {"status": "SUCCEEDED", "subStatus": "CAPTURED"}
 
 
 async def test_an_enrollment_seen_by_one_replica_refreshes_the_other(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from gateway.sandbox.errors import invalid, missing
 from gateway.sandbox.wire import JsonObject
+from gateway.yuno.cards import luhn_valid
 
 #: Test-card suffix → transaction ``response_code`` (yuno-api.md §11).
 OUTCOME_BY_SUFFIX: dict[str, str] = {
@@ -93,17 +94,6 @@ class Card:
             "type": "CREDIT",
             "fingerprint": self.fingerprint,
         }
-
-
-def luhn_valid(number: str) -> bool:
-    """The Luhn checksum every real card number satisfies."""
-    total = 0
-    for index, char in enumerate(reversed(number)):
-        digit = int(char)
-        if index % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
 
 
 def parse_card(body: object, now: datetime, label: str = "card") -> Card:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from gateway.resolvers.outcomes import Problem
+from gateway.yuno.cards import luhn_valid
 
 _CANDIDATE = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
 _BRAND_PREFIX = re.compile(
@@ -20,16 +21,6 @@ _BRAND_PREFIX = re.compile(
 
 #: Input fields validated by their own format rules, not scanned.
 EXEMPT_FIELDS = frozenset({"document_number", "number", "country_code"})
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
 
 
 def contains_card_number(text: str) -> bool:

@@ -12,6 +12,7 @@ from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
 from tests.conftest import SERVICE_KEY, GatewayClient
+from tests.live import live_socket, next_data, subscribe
 from tests.services import RedisServer
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
@@ -51,22 +52,14 @@ async def test_events_reach_this_replicas_subscribers_while_redis_is_down(
 ) -> None:
     session_id = await create_checkout_session(gateway, await create_customer(gateway))
     payment = (await pay_session(gateway, yuno, session_id, capture=False))["payment"]
+    url = gateway_server.make_url("/graphql")
     async with (
+        live_socket(url, f"Bearer {SERVICE_KEY}") as ws,
         aiohttp.ClientSession() as http,
-        http.ws_connect(
-            gateway_server.make_url("/graphql"), protocols=["graphql-transport-ws"]
-        ) as ws,
     ):
-        await ws.send_json(
-            {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
-        )
-        assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
         query = "subscription($id: ID!) { paymentUpdated(id: $id) { status } }"
-        payload = {"query": query, "variables": {"id": payment["id"]}}
-        await ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
-        assert (await ws.receive_json(timeout=5))["payload"]["data"]["paymentUpdated"] == {
-            "status": "PENDING"
-        }
+        await subscribe(ws, query, {"id": payment["id"]})
+        assert (await next_data(ws))["paymentUpdated"] == {"status": "PENDING"}
 
         redis_server.stop()
         current = await yuno.get_payment(payment["id"])
@@ -92,5 +85,4 @@ async def test_events_reach_this_replicas_subscribers_while_redis_is_down(
         ) as answer:
             assert answer.status == 200
 
-        update = await ws.receive_json(timeout=5)
-        assert update["payload"]["data"]["paymentUpdated"] == {"status": "SUCCEEDED"}
+        assert (await next_data(ws))["paymentUpdated"] == {"status": "SUCCEEDED"}

@@ -3,7 +3,6 @@ graphql-transport-ws; a forged webhook changes nothing."""
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -17,6 +16,7 @@ from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
 from tests.conftest import SERVICE_KEY, GatewayClient
 from tests.documents import CAPTURE_PAYMENT
+from tests.live import live_socket, next_data, subscribe
 from tests.services import eventually
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
@@ -37,24 +37,8 @@ def webhooks_to_gateway(sandbox: Sandbox, gateway_server: TestServer) -> Sandbox
 
 @pytest.fixture
 async def ws(gateway_server: TestServer) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(
-            gateway_server.make_url("/graphql"), protocols=["graphql-transport-ws"]
-        ) as socket,
-    ):
-        await socket.send_json(
-            {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
-        )
-        assert (await socket.receive_json(timeout=5))["type"] == "connection_ack"
+    async with live_socket(gateway_server.make_url("/graphql"), f"Bearer {SERVICE_KEY}") as socket:
         yield socket
-
-
-async def next_payload(socket: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
-    message = await socket.receive_json(timeout=5)
-    assert message["type"] == "next", message
-    payload: dict[str, Any] = message["payload"]
-    return payload
 
 
 async def authorized_payment(gateway: GatewayClient, yuno: YunoClient) -> str:
@@ -65,6 +49,16 @@ async def authorized_payment(gateway: GatewayClient, yuno: YunoClient) -> str:
     return payment_id
 
 
+def forged_capture(payment_id: str) -> bytes:
+    return json.dumps(
+        {
+            "type": "payment",
+            "type_event": "payment.capture",
+            "data": {"payment": {"id": payment_id, "status": "SUCCEEDED"}},
+        }
+    ).encode()
+
+
 async def test_subscriber_sees_the_current_state_then_the_capture(
     gateway: GatewayClient,
     yuno: YunoClient,
@@ -72,21 +66,13 @@ async def test_subscriber_sees_the_current_state_then_the_capture(
     ws: aiohttp.ClientWebSocketResponse,
 ) -> None:
     payment_id = await authorized_payment(gateway, yuno)
-    await ws.send_json(
-        {
-            "id": "1",
-            "type": "subscribe",
-            "payload": {"query": PAYMENT_UPDATED, "variables": {"id": payment_id}},
-        }
-    )
-    first = await next_payload(ws)
-    assert first["data"]["paymentUpdated"]["status"] == "PENDING"
+    await subscribe(ws, PAYMENT_UPDATED, {"id": payment_id})
+    assert (await next_data(ws))["paymentUpdated"]["status"] == "PENDING"
 
     await gateway.data(CAPTURE_PAYMENT, {"input": {"paymentId": payment_id}})
     await webhooks_to_gateway.webhooks.drain()
 
-    update = await next_payload(ws)
-    assert update["data"]["paymentUpdated"] == {
+    assert (await next_data(ws))["paymentUpdated"] == {
         "id": payment_id,
         "status": "SUCCEEDED",
         "subStatus": "CAPTURED",
@@ -96,14 +82,7 @@ async def test_subscriber_sees_the_current_state_then_the_capture(
 async def test_forged_or_unsigned_webhooks_are_refused(
     gateway_server: TestServer, gateway: GatewayClient, yuno: YunoClient
 ) -> None:
-    payment_id = await authorized_payment(gateway, yuno)
-    body = json.dumps(
-        {
-            "type": "payment",
-            "type_event": "payment.capture",
-            "data": {"payment": {"id": payment_id, "status": "SUCCEEDED"}},
-        }
-    ).encode()
+    body = forged_capture(await authorized_payment(gateway, yuno))
     url = gateway_server.make_url("/webhooks/yuno")
     async with aiohttp.ClientSession() as http:
         forged = signature("not-the-secret", body)
@@ -123,21 +102,9 @@ async def test_a_forged_webhook_reaches_no_subscriber(
     ws: aiohttp.ClientWebSocketResponse,
 ) -> None:
     payment_id = await authorized_payment(gateway, yuno)
-    await ws.send_json(
-        {
-            "id": "1",
-            "type": "subscribe",
-            "payload": {"query": PAYMENT_UPDATED, "variables": {"id": payment_id}},
-        }
-    )
-    assert (await next_payload(ws))["data"]["paymentUpdated"]["status"] == "PENDING"
-    body = json.dumps(
-        {
-            "type": "payment",
-            "type_event": "payment.capture",
-            "data": {"payment": {"id": payment_id, "status": "SUCCEEDED"}},
-        }
-    ).encode()
+    await subscribe(ws, PAYMENT_UPDATED, {"id": payment_id})
+    assert (await next_data(ws))["paymentUpdated"]["status"] == "PENDING"
+    body = forged_capture(payment_id)
     async with aiohttp.ClientSession() as http:
         headers = {"x-hmac-signature": signature("wrong", body)}
         async with http.post(gateway_server.make_url("/webhooks/yuno"), data=body, headers=headers):
@@ -157,19 +124,10 @@ async def test_clients_that_leave_leave_nothing_behind(
 ) -> None:
     payment_id = await authorized_payment(gateway, yuno)
     bus = gateway_server.app[RUNTIME].bus
+    url = gateway_server.make_url("/graphql")
     for _ in range(20):
-        async with (
-            aiohttp.ClientSession() as http,
-            http.ws_connect(
-                gateway_server.make_url("/graphql"), protocols=["graphql-transport-ws"]
-            ) as socket,
-        ):
-            await socket.send_json(
-                {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
-            )
-            await socket.receive_json(timeout=5)
-            payload = {"query": PAYMENT_UPDATED, "variables": {"id": payment_id}}
-            await socket.send_json({"id": "1", "type": "subscribe", "payload": payload})
-            await next_payload(socket)
+        async with live_socket(url, f"Bearer {SERVICE_KEY}") as socket:
+            await subscribe(socket, PAYMENT_UPDATED, {"id": payment_id})
+            await next_data(socket)
             assert bus.subscriber_count() == 1
     await eventually(lambda: bus.subscriber_count() == 0)
