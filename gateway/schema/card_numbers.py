@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from gateway.resolvers.outcomes import Problem
 from gateway.yuno.cards import luhn_valid
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CANDIDATE = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
 _BRAND_PREFIX = re.compile(
     r"^(4|5[1-5]|2(2[2-9][1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)|3[47]|3(0[0-5]|[68])|6(011|5|4[4-9])|35|62)"
@@ -24,6 +25,7 @@ EXEMPT_FIELDS = frozenset({"document_number", "number", "country_code"})
 
 
 def contains_card_number(text: str) -> bool:
+    text = _UUID.sub(" ", text)  # ids and tokens: hex groups that can look like digits
     for match in _CANDIDATE.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_valid(digits) and _BRAND_PREFIX.match(digits):

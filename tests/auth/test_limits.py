@@ -1,5 +1,6 @@
 """Every request is bounded; each limit, crossed, gets its documented error and no Yuno call."""
 
+import uuid
 from typing import Any
 
 import aiohttp
@@ -191,3 +192,11 @@ async def test_introspection_can_be_switched_off(settings: Settings) -> None:
         assert code(body) == "INTROSPECTION_DISABLED"
     finally:
         await server.close()
+
+
+def test_ids_are_never_mistaken_for_card_numbers() -> None:
+    from gateway.schema.card_numbers import contains_card_number
+
+    assert not contains_card_number("4dd51746-2732-4828-9787-5d8895b0ebe4")
+    assert not any(contains_card_number(str(uuid.uuid4())) for _ in range(20_000))
+    assert contains_card_number("ref 4dd51746-2732-4828-9787-5d8895b0ebe4 card 4507990000000002")
