@@ -1,0 +1,6 @@
+"""The benchmark: real HTTP load against ``gateway serve`` and a plain-strawberry baseline,
+both in front of the Yuno emulator with a fixed per-request latency.
+
+``python -m bench.run`` orchestrates; ``python -m bench.load`` is the load generator (its own
+process); ``python -m bench.baseline`` is the measuring stick the gateway is compared with.
+"""
