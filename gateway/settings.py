@@ -92,7 +92,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
 
     # GraphQL execution.
-    max_concurrency: int = Field(16, ge=1, description="Yuno calls one loader batch runs at once.")
+    max_concurrency: int = Field(
+        100, ge=1, description="Yuno calls one loader batch runs at once (the pool's size)."
+    )
     max_batch_operations: int = Field(10, ge=1, description="Operations in one HTTP batch.")
     graphiql: bool = True
 

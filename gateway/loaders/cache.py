@@ -12,12 +12,13 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from aiocache import RedisCache, SimpleMemoryCache
 from aiocache.base import BaseCache
-from aiocache.serializers import StringSerializer
+from aiocache.serializers import NullSerializer, StringSerializer
 from pydantic import TypeAdapter
 
 from gateway.settings import Settings
@@ -75,7 +76,9 @@ def backend_from_settings(settings: Settings) -> BaseCache:
         "timeout": BACKEND_TIMEOUT,
     }
     if url.scheme == "memory":
-        return BoundedMemoryCache(settings.cache_max_entries, **common)
+        # No per-operation timeout in memory: it cannot hang, and asyncio.wait_for costs.
+        in_memory = {**common, "timeout": None, "serializer": NullSerializer()}
+        return BoundedMemoryCache(settings.cache_max_entries, **in_memory)
     if url.scheme in ("redis", "rediss"):
         return Redis8Cache(
             endpoint=url.hostname or "127.0.0.1",
@@ -88,17 +91,29 @@ def backend_from_settings(settings: Settings) -> BaseCache:
     raise ValueError(f"unsupported cache URL scheme {url.scheme!r}: use memory:// or redis://")
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A value kept as is by the in-process backend (frozen models): no JSON round trip."""
+
+    value: Any
+
+
 class LookupCache:
-    """Typed get-or-load over an aiocache backend, with single flight and fail-open."""
+    """Typed get-or-load over an aiocache backend, with single flight and fail-open.
+
+    In Redis, values are JSON text; in the process's own memory they are the (immutable)
+    models themselves, so a hit costs a dictionary lookup, not a parse and a validation.
+    """
 
     def __init__(self, backend: BaseCache, clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
+        self.in_process = isinstance(backend, SimpleMemoryCache)
         self.hits = 0
         self.misses = 0
         self.failures = 0
         self._clock = clock
         self._down_until = 0.0
-        self._inflight: dict[str, asyncio.Future[str]] = {}
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
 
     @property
     def available(self) -> bool:
@@ -114,25 +129,35 @@ class LookupCache:
         load: Callable[[], Awaitable[T]],
     ) -> T:
         """The cached value for ``key``, or ``load()``'s, stored for ``ttl`` seconds."""
-        cached = await self._get(key)
+        cached = await self._get_entry(key)
         if cached is not None:
             self.hits += 1
-            return adapter.validate_json(cached)
+            return self._decode(cached, adapter)
         self.misses += 1
         running = self._inflight.get(key)
         if running is not None:
-            return adapter.validate_json(await asyncio.shield(running))
+            shared: T = await asyncio.shield(running)
+            return shared
         return await self._load_once(key, ttl, adapter, load)
+
+    def _encode(self, value: T, adapter: TypeAdapter[T]) -> object:
+        return _Kept(value) if self.in_process else adapter.dump_json(value).decode()
+
+    @staticmethod
+    def _decode(entry: object, adapter: TypeAdapter[T]) -> T:
+        if isinstance(entry, _Kept):
+            kept: T = entry.value
+            return kept
+        return adapter.validate_json(entry)  # type: ignore[arg-type]  # str from Redis
 
     async def _load_once(
         self, key: str, ttl: float, adapter: TypeAdapter[T], load: Callable[[], Awaitable[T]]
     ) -> T:
-        flight: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        flight: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._inflight[key] = flight
         try:
             value = await load()
-            text = adapter.dump_json(value).decode()
-            flight.set_result(text)
+            flight.set_result(value)
         except BaseException as exc:
             flight.set_exception(exc)
             flight.exception()  # retrieved here, so an unwatched flight logs nothing
@@ -140,17 +165,17 @@ class LookupCache:
         finally:
             del self._inflight[key]
         if ttl > 0:
-            await self._set(key, text, ttl)
+            await self._set(key, self._encode(value, adapter), ttl)
         return value
 
     async def remember(self, key: str, ttl: float, adapter: TypeAdapter[T], value: T) -> None:
         """Store a value the gateway learned first-hand (e.g. from a create response)."""
-        await self._set(key, adapter.dump_json(value).decode(), ttl)
+        await self._set(key, self._encode(value, adapter), ttl)
 
     async def recall(self, key: str, adapter: TypeAdapter[T]) -> T | None:
         """A remembered value, or None when absent, expired or the backend is down."""
-        cached = await self._get(key)
-        return None if cached is None else adapter.validate_json(cached)
+        cached = await self._get_entry(key)
+        return None if cached is None else self._decode(cached, adapter)
 
     async def claim(self, key: str, ttl: float) -> bool:
         """True for the first claim of ``key`` within ``ttl`` (across replicas with Redis).
@@ -198,16 +223,20 @@ class LookupCache:
             self._failed("close", "")
 
     async def _get(self, key: str) -> str | None:
+        value = await self._get_entry(key)
+        return value if isinstance(value, str) else None
+
+    async def _get_entry(self, key: str) -> object | None:
         if not self.available:
             return None
         try:
-            value = await self.backend.get(key)
+            value: object | None = await self.backend.get(key)
         except Exception:
             self._failed("get", key)
             return None
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str | _Kept) else None
 
-    async def _set(self, key: str, text: str, ttl: float | None) -> None:
+    async def _set(self, key: str, text: object, ttl: float | None) -> None:
         if not self.available:
             return
         try:

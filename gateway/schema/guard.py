@@ -5,6 +5,7 @@ credentials. Introspection itself can be switched off by settings.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -67,27 +68,55 @@ def refusal(message: str, code: str) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
-def list_argument_sizes(document: DocumentNode, variables: dict[str, Any] | None) -> Iterator[int]:
-    """The length of every list given as an argument, literal or through a variable."""
-    for node in _arguments(document):
-        value = node.value
-        if isinstance(value, ListValueNode):
-            yield len(value.values)
-        elif isinstance(value, VariableNode):
-            given = (variables or {}).get(value.name.value)
-            if isinstance(given, list):
-                yield len(given)
+@dataclass(frozen=True)
+class Shape:
+    """What the guard needs of a document, worked out once per document text."""
+
+    fields: frozenset[str]
+    literal_list_sizes: tuple[int, ...]
+    list_variables: tuple[str, ...]
+
+    def largest_list(self, variables: dict[str, Any] | None) -> int:
+        given = [(variables or {}).get(name) for name in self.list_variables]
+        sizes = [len(v) for v in given if isinstance(v, list)]
+        return max((*self.literal_list_sizes, *sizes, 0))
 
 
-def _arguments(document: DocumentNode) -> Iterator[ArgumentNode]:
-    found: list[ArgumentNode] = []
+class _Arguments(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[ArgumentNode] = []
 
-    class Arguments(Visitor):
-        def enter_argument(self, node: ArgumentNode, *_: object) -> None:
-            found.append(node)
+    def enter_argument(self, node: ArgumentNode, *_: object) -> None:
+        self.found.append(node)
 
-    visit(document, Arguments())
-    yield from found
+
+def shape_of(document: DocumentNode, operation_name: str | None) -> Shape:
+    arguments = _Arguments()
+    visit(document, arguments)
+    values = [a.value for a in arguments.found]
+    return Shape(
+        frozenset(root_fields(document, operation_name)),
+        tuple(len(v.values) for v in values if isinstance(v, ListValueNode)),
+        tuple(v.name.value for v in values if isinstance(v, VariableNode)),
+    )
+
+
+#: Shapes by (document text, operation name); bounded like strawberry's parser cache.
+_SHAPES: dict[tuple[str, str | None], Shape] = {}
+_SHAPES_LIMIT = 1024
+
+
+def cached_shape(text: str | None, document: DocumentNode, operation_name: str | None) -> Shape:
+    if text is None:
+        return shape_of(document, operation_name)
+    key = (text, operation_name)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= _SHAPES_LIMIT:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = shape_of(document, operation_name)
+    return shape
 
 
 class Guard(SchemaExtension):
@@ -100,11 +129,12 @@ class Guard(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            fields = root_fields(document, context.operation_name)
-            context.result = self._refusal(fields, getattr(context.context, "principal", None))
-            if context.result is None and any(
-                size > self.max_list_size
-                for size in list_argument_sizes(document, context.variables)
+            shape = cached_shape(context.query, document, context.operation_name)
+            principal = getattr(context.context, "principal", None)
+            context.result = self._refusal(set(shape.fields), principal)
+            if (
+                context.result is None
+                and shape.largest_list(context.variables) > self.max_list_size
             ):
                 context.result = refusal(
                     f"A list argument may hold at most {self.max_list_size} items.",

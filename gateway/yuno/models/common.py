@@ -15,7 +15,7 @@ class YunoModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _empty_strings_are_missing(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or "" not in data.values():
             return data
         optional = _optional_fields(cls)
         return {k: (None if v == "" and k in optional else v) for k, v in data.items()}
