@@ -186,9 +186,9 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     client.transport.breaker.on_change = metrics.observe_breaker
     await client.transport.start()
     cache = LookupCache(backend_from_settings(settings))
-    metrics.watch(cache, client.transport.breaker)
     upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
     bus = bus_for(settings.cache_url, settings.cache_namespace)
+    metrics.watch(cache, client.transport.breaker, bus.subscriber_count)
     receiver: Receiver = WebhookReceiver(upstream, bus, settings.yuno_webhook_secret)
     app[RECEIVER] = receiver
     app[RUNTIME] = Runtime(

@@ -8,7 +8,7 @@ bounded set of well-formed names becomes a label; the rest count as ``other``.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -88,16 +88,21 @@ class Metrics:
     def observe_breaker(self, state: BreakerState) -> None:
         self.breaker_transitions.labels(state.value).inc()
 
-    def watch(self, cache: LookupCache, breaker: CircuitBreaker) -> None:
-        self.registry.register(_LiveState(cache, breaker))
+    def watch(
+        self, cache: LookupCache, breaker: CircuitBreaker, subscriptions: Callable[[], int]
+    ) -> None:
+        self.registry.register(_LiveState(cache, breaker, subscriptions))
 
 
 class _LiveState(Collector):
     """Values read at scrape time from the objects that hold them."""
 
-    def __init__(self, cache: LookupCache, breaker: CircuitBreaker) -> None:
+    def __init__(
+        self, cache: LookupCache, breaker: CircuitBreaker, subscriptions: Callable[[], int]
+    ) -> None:
         self.cache = cache
         self.breaker = breaker
+        self.subscriptions = subscriptions
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         for name, value, help_text in (
@@ -106,6 +111,11 @@ class _LiveState(Collector):
             ("gateway_cache_failures", self.cache.failures, "Cache backend errors (bypassed)"),
         ):
             yield CounterMetricFamily(name, help_text, value=value)
+        yield GaugeMetricFamily(
+            "gateway_subscriptions",
+            "Live paymentUpdated subscriptions in this process",
+            value=self.subscriptions(),
+        )
         yield GaugeMetricFamily(
             "gateway_yuno_breaker_state",
             "Circuit breaker: 0 closed, 1 half-open, 2 open",

@@ -40,6 +40,12 @@ class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache i
         super().__init__(**kwargs)
         self.max_entries = max_entries
 
+    def peek(self, key: str) -> object | None:
+        """A synchronous read of the in-process dict, without aiocache's per-call wrappers
+        (an environment lookup, a timeout, plugins); aiocache expires keys itself."""
+        entry: object | None = self._cache.get(self._build_key(key))
+        return entry
+
     async def _set(self, key: str, value: object, ttl: float | None = None, **kwargs: Any) -> bool:
         result: bool = await super()._set(key, value, ttl=ttl, **kwargs)
         while len(self._cache) > self.max_entries:
@@ -227,6 +233,8 @@ class LookupCache:
         return value if isinstance(value, str) else None
 
     async def _get_entry(self, key: str) -> object | None:
+        if isinstance(self.backend, BoundedMemoryCache):
+            return self.backend.peek(key)
         if not self.available:
             return None
         try:

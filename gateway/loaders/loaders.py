@@ -8,7 +8,7 @@ go through ``LookupCache`` inside the batch function, keyed by what determines t
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import TypeVar
 
 from pydantic import TypeAdapter
@@ -150,16 +150,42 @@ def checkout_session_key(session_id: str) -> str:
 
 
 class RequestLoaders:
-    """One of each loader, for one GraphQL request."""
+    """One of each loader, for one GraphQL request, each made on first use (most requests
+    touch two or three of them)."""
 
     def __init__(self, upstream: Upstream) -> None:
-        self.customer_by_id = CustomerByIdLoader(upstream)
-        self.customer_by_merchant_id = CustomerByMerchantIdLoader(upstream)
-        self.payment_methods_by_customer_id = PaymentMethodsByCustomerIdLoader(upstream)
-        self.payment_methods_by_checkout_session = PaymentMethodsByCheckoutSessionLoader(upstream)
-        self.enrollable_methods_by_customer_session_id = EnrollableMethodsByCustomerSessionIdLoader(
-            upstream
-        )
-        self.checkout_session_by_id = CheckoutSessionByIdLoader(upstream)
-        self.payment_by_id = PaymentByIdLoader(upstream)
-        self.payments_by_merchant_order_id = PaymentsByMerchantOrderIdLoader(upstream)
+        self.upstream = upstream
+
+    @cached_property
+    def customer_by_id(self) -> CustomerByIdLoader:
+        return CustomerByIdLoader(self.upstream)
+
+    @cached_property
+    def customer_by_merchant_id(self) -> CustomerByMerchantIdLoader:
+        return CustomerByMerchantIdLoader(self.upstream)
+
+    @cached_property
+    def payment_methods_by_customer_id(self) -> PaymentMethodsByCustomerIdLoader:
+        return PaymentMethodsByCustomerIdLoader(self.upstream)
+
+    @cached_property
+    def payment_methods_by_checkout_session(self) -> PaymentMethodsByCheckoutSessionLoader:
+        return PaymentMethodsByCheckoutSessionLoader(self.upstream)
+
+    @cached_property
+    def enrollable_methods_by_customer_session_id(
+        self,
+    ) -> EnrollableMethodsByCustomerSessionIdLoader:
+        return EnrollableMethodsByCustomerSessionIdLoader(self.upstream)
+
+    @cached_property
+    def checkout_session_by_id(self) -> CheckoutSessionByIdLoader:
+        return CheckoutSessionByIdLoader(self.upstream)
+
+    @cached_property
+    def payment_by_id(self) -> PaymentByIdLoader:
+        return PaymentByIdLoader(self.upstream)
+
+    @cached_property
+    def payments_by_merchant_order_id(self) -> PaymentsByMerchantOrderIdLoader:
+        return PaymentsByMerchantOrderIdLoader(self.upstream)

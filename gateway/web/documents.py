@@ -60,6 +60,8 @@ class Documents:
     ) -> GraphQLRequestData | ExecutionResult:
         """The request with its document filled in, or the error that answers it."""
         digest = _persisted_hash(data)
+        if digest is None and not self.trusted_only:
+            return data  # the common case, kept cheap
         query = data.query
         if digest is not None:
             if query is None:
@@ -108,7 +110,9 @@ class Documents:
 
 
 def _persisted_hash(data: GraphQLRequestData) -> str | None:
-    persisted = (data.extensions or {}).get("persistedQuery")
+    if not data.extensions:
+        return None
+    persisted = data.extensions.get("persistedQuery")
     if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
         return None
     digest = persisted.get("sha256Hash")

@@ -109,6 +109,9 @@ class GraphQLView(StrawberryView[Any, None]):
         response[WANTS_GRAPHQL_RESPONSE] = GRAPHQL_RESPONSE in request.headers.get("Accept", "")
         return response
 
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> str:
         """WebSocket frames must be text (graphql-transport-ws)."""
         return orjson.dumps(data).decode()
