@@ -8,6 +8,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -18,7 +19,6 @@ from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.metrics import METRICS, Metrics, serve_metrics
 from gateway.resolvers.context import Context, SdkConfig
 from gateway.resolvers.webhooks import WebhookReceiver
-from gateway.sandbox import SANDBOX, Sandbox, SandboxConfig, create_sandbox_app
 from gateway.schema.schema import build_schema
 from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
@@ -33,6 +33,9 @@ from gateway.web.webhooks import RECEIVER, Receiver
 from gateway.web.webhooks import receive as receive_webhook
 from gateway.yuno.client import YunoClient
 from gateway.yuno.transport import current_request_id
+
+if TYPE_CHECKING:
+    from gateway.sandbox import Sandbox
 
 log = logging.getLogger("gateway")
 
@@ -49,7 +52,7 @@ class Runtime:
     sdk: SdkConfig
     bus: EventBus
     limiter: RateLimiter
-    emulator: Sandbox | None = None
+    emulator: "Sandbox | None" = None
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -196,7 +199,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         _sdk_config(settings, embedded=emulator is not None),
         bus,
         RateLimiter(upstream.cache.backend, settings.rate_limit_per_minute),
-        emulator.app[SANDBOX] if emulator is not None else None,
+        _emulator_state(emulator),
     )
     app[READY]["ready"] = True
     metrics.ready.set(1)
@@ -214,6 +217,8 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
 async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
     """No Yuno keys: run the emulator in this process on a free loopback port, and point
     the client at it with the emulator's development keys."""
+    from gateway.sandbox import SandboxConfig, create_sandbox_app  # only in sandbox mode
+
     config = SandboxConfig(latency_ms=settings.sandbox_latency_ms)
     runner = web.AppRunner(create_sandbox_app(config), access_log=None)
     await runner.setup()
@@ -234,6 +239,14 @@ async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
         }
     )
     return runner, effective
+
+
+def _emulator_state(emulator: web.AppRunner | None) -> "Sandbox | None":
+    if emulator is None:
+        return None
+    from gateway.sandbox import SANDBOX
+
+    return emulator.app[SANDBOX]
 
 
 def _sdk_config(settings: Settings, *, embedded: bool) -> SdkConfig:

@@ -9,13 +9,16 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from pydantic import SecretStr
 
 from gateway import logs
-from gateway.sandbox import SandboxConfig, create_sandbox_app
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.sandbox import SandboxConfig
 
 log = logging.getLogger("gateway")
 
@@ -51,8 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> SandboxConfig:
+def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> "SandboxConfig":
     """The emulator accepts the configured Yuno key pair when there is one, else the dev pair."""
+    from gateway.sandbox import SandboxConfig
+
     config = SandboxConfig(latency_ms=latency_ms)
     if settings.yuno_public_api_key and settings.yuno_private_secret_key:
         config = SandboxConfig(
@@ -116,7 +121,9 @@ def _shared_emulator(settings: Settings, webhook_url: str) -> Settings:
     )
 
 
-def _run_sandbox(config: SandboxConfig, port: int) -> None:
+def _run_sandbox(config: "SandboxConfig", port: int) -> None:
+    from gateway.sandbox import create_sandbox_app
+
     web.run_app(create_sandbox_app(config), host="127.0.0.1", port=port, print=None)
 
 
@@ -134,6 +141,8 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
+    from gateway.sandbox import create_sandbox_app
+
     config = sandbox_config(settings, args.latency_ms)
     base_url = f"http://{args.host}:{args.port}/v1"
     log.info(

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
 from gateway.auth.principals import CustomerPrincipal
 from gateway.auth.scopes import parse_scopes
 from gateway.settings import Settings
@@ -32,13 +28,19 @@ class VerificationKey:
 
 
 def load_keys(settings: Settings) -> list[VerificationKey]:
+    # PyJWT and cryptography are imported where they are used: they cost a sixth of the
+    # gateway's start-up, which should not wait for a token nobody has sent yet.
     keys: list[VerificationKey] = []
     if settings.jwt_secret is not None:
         keys.append(VerificationKey("HS256", settings.jwt_secret.get_secret_value()))
     if settings.jwt_public_key_file is not None:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
         public = load_pem_public_key(Path(settings.jwt_public_key_file).read_bytes())
         keys.append(VerificationKey(_algorithm_of(public), public))
     if settings.jwks_file is not None:
+        import jwt
+
         document = json.loads(Path(settings.jwks_file).read_text())
         for jwk in jwt.PyJWKSet.from_dict(document).keys:
             keys.append(VerificationKey(_algorithm_of(jwk.key), jwk.key, jwk.key_id))
@@ -46,6 +48,8 @@ def load_keys(settings: Settings) -> list[VerificationKey]:
 
 
 def _algorithm_of(public: object) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     if isinstance(public, rsa.RSAPublicKey):
         return "RS256"
     if isinstance(public, ec.EllipticCurvePublicKey):
@@ -65,6 +69,8 @@ class TokenVerifier:
         return bool(self.keys)
 
     def verify(self, token: str) -> CustomerPrincipal:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -80,6 +86,8 @@ class TokenVerifier:
         return CustomerPrincipal(subject, parse_scopes(claims.get("scope")))
 
     def _decode(self, token: str, candidates: list[VerificationKey]) -> dict[str, Any]:
+        import jwt
+
         required = (
             ["exp", "sub"] + (["iss"] if self.issuer else []) + (["aud"] if self.audience else [])
         )
