@@ -165,8 +165,9 @@ def with_auth(settings: Settings) -> Settings:
             "and/or GATEWAY_JWT_SECRET / GATEWAY_JWT_PUBLIC_KEY_FILE / GATEWAY_JWKS_FILE"
         )
     log.warning(
-        "sandbox mode: development credentials; API key %r (all scopes), "
-        "customer JWT HS256 secret %r",
+        "sandbox mode: no Yuno keys configured, so the gateway runs against its embedded Yuno "
+        "emulator; development credentials: API key %r (all scopes), customer JWT HS256 "
+        "secret %r",
         DEV_API_KEY,
         DEV_JWT_SECRET,
     )
@@ -226,9 +227,7 @@ async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
     await site.start()
     port = runner.addresses[0][1]
     base_url = f"http://127.0.0.1:{port}/v1"
-    log.info(
-        "sandbox mode: no Yuno keys configured, using the embedded Yuno emulator at %s", base_url
-    )
+    log.info("sandbox mode: the embedded Yuno emulator serves %s", base_url)
     effective = settings.model_copy(
         update={
             "yuno_public_api_key": config.public_api_key,

@@ -2,6 +2,7 @@
 and the schema export."""
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import aiohttp
 
 from gateway.sandbox import DEV_PRIVATE_SECRET_KEY, DEV_PUBLIC_API_KEY
-from tests.services import free_port, wait_for_port
+from tests.services import GatewayProcess, free_port, wait_for_port
 
 GATEWAY = str(Path(sys.executable).parent / "gateway")
 
@@ -47,3 +48,23 @@ def test_export_schema_prints_the_sdl() -> None:
     out = subprocess.run([GATEWAY, "export-schema"], capture_output=True, text=True, check=True)
     assert "type Query" in out.stdout
     assert "paymentUpdated(id: ID!): Payment!" in out.stdout
+
+
+async def test_gateway_serve_without_configuration_is_sandbox_mode_and_says_so_first(
+    tmp_path: Path,
+) -> None:
+    gateway = GatewayProcess({}, tmp_path / "serve.log")
+    await asyncio.to_thread(gateway.start)
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                gateway.url + "/graphql", json={"query": "{ sdkConfig { environment } }"}
+            ) as response,
+        ):
+            assert (await response.json())["data"]["sdkConfig"]["environment"] == "SANDBOX"
+    finally:
+        assert await asyncio.to_thread(gateway.terminate) == 0
+    first = json.loads(gateway.log().splitlines()[0])
+    assert "sandbox mode" in first["message"]
+    assert "embedded Yuno emulator" in first["message"]
