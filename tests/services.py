@@ -85,8 +85,9 @@ class GatewayProcess:
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.port = free_port()
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("YUNO_", "GATEWAY_"))}
         self.env = {
-            **os.environ,
+            **inherited,
             **env,
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_PORT": str(self.port),
