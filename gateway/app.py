@@ -199,7 +199,10 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         upstream,
         _sdk_config(settings, embedded=emulator is not None),
         bus,
-        RateLimiter(upstream.cache.backend, settings.rate_limit_per_minute),
+        RateLimiter(
+            None if upstream.cache.in_process else upstream.cache.backend,
+            settings.rate_limit_per_minute,
+        ),
         _emulator_state(emulator),
     )
     app[READY]["ready"] = True

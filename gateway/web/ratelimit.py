@@ -22,33 +22,45 @@ WINDOW = 60
 
 
 class RateLimiter:
-    def __init__(self, backend: Any, limit: int, clock: Callable[[], float] = time.time) -> None:
+    """``backend`` is the shared (Redis) cache backend, or None to count in this process."""
+
+    def __init__(
+        self, backend: Any | None, limit: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.backend = backend
         self.limit = limit
         self.clock = clock
         self.local: dict[str, int] = {}
+        self._window = -1
         self.refused = 0
 
     async def retry_after(self, identity: str) -> float | None:
         """None while under the limit; else the seconds until the window turns."""
         now = self.clock()
-        key = f"ratelimit:{identity}:{int(now // WINDOW)}"
-        count = await self._count(key)
+        window = int(now // WINDOW)
+        count = await self._count(f"ratelimit:{identity}:{window}", window)
         if count <= self.limit:
             return None
         self.refused += 1
         return WINDOW - now % WINDOW
 
-    async def _count(self, key: str) -> int:
+    async def _count(self, key: str, window: int) -> int:
+        if self.backend is None:
+            return self._count_here(key, window)
         try:
             count = int(await self.backend.increment(key, 1))
             if count == 1:
                 await self.backend.expire(key, WINDOW + 1)
         except Exception:
             log.warning("rate-limit backend failed; counting in this process", exc_info=True)
-            if len(self.local) > 10_000:
-                self.local.clear()
-            count = self.local[key] = self.local.get(key, 0) + 1
+            return self._count_here(key, window)
+        return count
+
+    def _count_here(self, key: str, window: int) -> int:
+        if window != self._window:  # a new minute: last minute's counts are over
+            self._window = window
+            self.local.clear()
+        count = self.local[key] = self.local.get(key, 0) + 1
         return count
 
 
