@@ -8,13 +8,16 @@ from collections.abc import Awaitable, Callable
 
 from gateway.auth import Scope
 from gateway.resolvers.context import Context
+from gateway.resolvers.idempotency import yuno_key
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
-from gateway.yuno.errors import YunoRequestError
+from gateway.yuno.client import new_idempotency_key
+from gateway.yuno.errors import YunoRequestError, YunoUnavailable
 from gateway.yuno.models import CancelRequest, CaptureRequest, Payment, RefundRequest
 from gateway.yuno.models.common import MoneyRequest
 from gateway.yuno.models.payments import AUTHORIZE, MONEY_MOVING_TRANSACTIONS
 
-Action = Callable[[Payment, str], Awaitable[Payment]]
+#: Sends the action for (payment, transaction id, the idempotency key Yuno sees).
+Action = Callable[[Payment, str, str], Awaitable[Payment]]
 
 AUTHORIZED = ("PENDING", "AUTHORIZED")
 REFUNDABLE_STATUSES = frozenset({"SUCCEEDED"})
@@ -23,12 +26,10 @@ REFUNDABLE_STATUSES = frozenset({"SUCCEEDED"})
 async def capture_payment(
     ctx: Context, payment_id: str, amount: MoneyRequest | None, idempotency_key: str | None
 ) -> Outcome[Payment]:
-    async def capture(current: Payment, transaction_id: str) -> Payment:
+    async def capture(current: Payment, transaction_id: str, key: str) -> Payment:
         full = MoneyRequest(value=current.amount.value, currency=current.amount.currency)
         body = CaptureRequest(merchant_reference=current.merchant_order_id, amount=amount or full)
-        return await ctx.upstream.client.capture_payment(
-            current.id, transaction_id, body, idempotency_key
-        )
+        return await ctx.upstream.client.capture_payment(current.id, transaction_id, body, key)
 
     if not ctx.principal.can(Scope.PAYMENTS_CAPTURE):
         return _not_allowed(Scope.PAYMENTS_CAPTURE)
@@ -40,11 +41,9 @@ async def capture_payment(
 async def cancel_payment(
     ctx: Context, payment_id: str, reason: str | None, idempotency_key: str | None
 ) -> Outcome[Payment]:
-    async def cancel(current: Payment, transaction_id: str) -> Payment:
+    async def cancel(current: Payment, transaction_id: str, key: str) -> Payment:
         body = CancelRequest(merchant_reference=current.merchant_order_id, description=reason)
-        return await ctx.upstream.client.cancel_payment(
-            current.id, transaction_id, body, idempotency_key
-        )
+        return await ctx.upstream.client.cancel_payment(current.id, transaction_id, body, key)
 
     if not ctx.principal.can(Scope.PAYMENTS_CANCEL):
         return _not_allowed(Scope.PAYMENTS_CANCEL)
@@ -60,13 +59,11 @@ async def refund_payment(
     reason: str | None,
     idempotency_key: str | None,
 ) -> Outcome[Payment]:
-    async def refund(current: Payment, transaction_id: str) -> Payment:
+    async def refund(current: Payment, transaction_id: str, key: str) -> Payment:
         body = RefundRequest(
             merchant_reference=current.merchant_order_id, amount=amount, description=reason
         )
-        return await ctx.upstream.client.refund_payment(
-            current.id, transaction_id, body, idempotency_key
-        )
+        return await ctx.upstream.client.refund_payment(current.id, transaction_id, body, key)
 
     if not ctx.principal.can(Scope.PAYMENTS_REFUND):
         return _not_allowed(Scope.PAYMENTS_REFUND)
@@ -115,9 +112,18 @@ async def _act(
     if amount is not None and amount.currency != current.amount.currency:
         message = f"The payment is in {current.amount.currency}."
         return Outcome.failed("CURRENCY_MISMATCH", message, ("input", "amount", "currency"))
+    client_key = idempotency_key or new_idempotency_key()
+    key = yuno_key(ctx.principal, f"{refused_code}:{payment_id}", client_key)
     try:
-        moved = await action(current, transaction_id)
+        moved = await action(current, transaction_id, key)
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error),))
+    except YunoUnavailable:
+        return Outcome.failed(
+            "PAYMENT_OUTCOME_UNKNOWN",
+            "The payments provider did not confirm this in time and it may still happen. "
+            f"Retry with idempotencyKey {client_key!r} (never a new key).",
+            ("input", "idempotencyKey"),
+        )
     ctx.loaders.payment_by_id.forget(payment_id)
     return Outcome(moved)

@@ -14,6 +14,7 @@ from gateway.auth import Scope
 from gateway.loaders.loaders import checkout_session_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
+from gateway.resolvers.idempotency import yuno_key
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
@@ -144,9 +145,10 @@ async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcom
     ):
         return not_found
     if session.used:
-        if new.idempotency_key and (
-            earlier := await _created_with(ctx, session.merchant_order_id, new.idempotency_key)
-        ):
+        retried = new.idempotency_key and yuno_key(
+            ctx.principal, f"payment:session:{session.id}", new.idempotency_key
+        )
+        if retried and (earlier := await _created_with(ctx, session.merchant_order_id, retried)):
             return Outcome(earlier)  # a retry of the request that used the session
         return Outcome.failed(
             "CHECKOUT_SESSION_USED",
@@ -226,16 +228,24 @@ def _method(new: NewPayment, default_type: str | None = None) -> PaymentMethodRe
     )
 
 
+def _target(body: PaymentCreate) -> str:
+    """What a payment's idempotency key is scoped to: its session, or its order."""
+    if body.checkout is not None:
+        return f"payment:session:{body.checkout.session}"
+    return f"payment:order:{body.merchant_order_id}"
+
+
 async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[Payment]:
     """Create the payment; when Yuno's answer is lost, find out what Yuno did before
     answering, so a client is never told "failed" about a payment that exists."""
-    key = new.idempotency_key or new_idempotency_key()
+    client_key = new.idempotency_key or new_idempotency_key()
+    key = yuno_key(ctx.principal, _target(body), client_key)
     try:
         created = await ctx.upstream.client.create_payment(body, key)
     except YunoRequestInProcess:
         twin = await _settle_twin(ctx, body.merchant_order_id, key)
         if twin is None:
-            return _outcome_unknown(body.merchant_order_id, key)
+            return _outcome_unknown(body.merchant_order_id, client_key)
         created = twin
     except YunoRequestError as error:
         fields: dict[str, Field] = {"INVALID_PARAMETERS": ("paymentMethod",)}
@@ -243,7 +253,7 @@ async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[P
     except YunoUnavailable:
         found = await _created_with(ctx, body.merchant_order_id, key)
         if found is None:
-            return _outcome_unknown(body.merchant_order_id, key)
+            return _outcome_unknown(body.merchant_order_id, client_key)
         created = found
     ctx.loaders.payment_by_id.prime(created.id, created)
     return Outcome(created)

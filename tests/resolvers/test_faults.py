@@ -11,6 +11,7 @@ from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from tests.conftest import GatewayClient
 from tests.documents import CAPTURE_PAYMENT, CREATE_PAYMENT, PAYMENTS_BY_ORDER, REFUND_PAYMENT
+from tests.identity import bearer, customer_token
 from tests.shopper import VISA_SUCCEEDED
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
@@ -166,7 +167,9 @@ async def test_answer_lost_after_yuno_charged_returns_that_payment(
         for r in sandbox.requests
         if r.path == "/v1/payments" and r.method == "POST"
     ]
-    assert keys == ["lost-answer", "lost-answer"]
+    assert len(keys) == 2
+    assert keys[0] == keys[1]  # the retry reused the key Yuno saw
+    assert keys[0] != "lost-answer"  # ... which is the client's key scoped, not the raw one
 
 
 async def test_unknown_outcome_is_said_plainly_and_a_retry_finds_the_payment(
@@ -232,3 +235,54 @@ async def test_capture_and_refund_retried_with_their_key_move_money_once(
         if r.method == "POST" and "/transactions/" in r.path
     ]
     assert writes == ["capture", "capture", "refund", "refund"]  # sent twice, applied once
+
+
+async def test_one_key_from_two_shoppers_never_crosses(
+    gateway: GatewayClient, yuno: YunoClient
+) -> None:
+    """Keys are scoped to the caller and the session: shopper B reusing shopper A's key
+    (or one app reusing a key across carts) pays its own session, never gets A's payment."""
+    paid = []
+    for name, amount in (("shopper-a", "10.00"), ("shopper-b", "99.00")):
+        session_id = await create_checkout_session(
+            gateway, await create_customer(gateway, name), amount=amount
+        )
+        token = (await yuno.create_one_time_token(session_id, VISA_SUCCEEDED)).token
+        shopper = gateway.as_(bearer(customer_token(name)))
+        data = await shopper.data(CREATE_PAYMENT, pay_input(session_id, token, "checkout-1"))
+        paid.append(data["createPayment"]["payment"])
+    assert paid[0]["id"] != paid[1]["id"]
+    assert [p["amount"]["value"] for p in paid] == ["10.00", "99.00"]
+
+
+async def test_an_unkeyed_refund_whose_answer_is_lost_names_the_key_to_retry_with(
+    gateway: GatewayClient, yuno: YunoClient, sandbox: Sandbox
+) -> None:
+    session_id = await create_checkout_session(
+        gateway, await create_customer(gateway), amount="100"
+    )
+    payment_id = (await pay_session(gateway, yuno, session_id))["payment"]["id"]
+    sandbox.add_fault(
+        FaultRule(
+            kind="timeout_after_processing",
+            path_prefix=f"/v1/payments/{payment_id}/transactions",
+            hold_seconds=1.0,
+        )
+    )
+    refund = {"paymentId": payment_id, "amount": {"value": "10", "currency": "COP"}}
+
+    first = await gateway.data(
+        "mutation($input: RefundPaymentInput!) "
+        "{ refundPayment(input: $input) { userErrors { code message } } }",
+        {"input": refund},
+    )
+    [error] = first["refundPayment"]["userErrors"]
+    assert error["code"] == "PAYMENT_OUTCOME_UNKNOWN"
+    key = error["message"].split("idempotencyKey '")[1].split("'")[0]
+
+    sandbox.clear_faults()
+    await gateway.data(REFUND_PAYMENT, {"input": {**refund, "idempotencyKey": key}})
+    data = await gateway.data(
+        "query($id: ID!) { payment(id: $id) { refunded { value } } }", {"id": payment_id}
+    )
+    assert data["payment"]["refunded"]["value"] == "10"  # refunded once, not twice
