@@ -43,7 +43,10 @@ class RedisBus:
 
     async def publish(self, topic: str, message: bytes) -> None:
         try:
-            await self._redis.publish(self._prefix + topic, message)
+            try:
+                await self._redis.publish(self._prefix + topic, message)
+            except aioredis.ConnectionError:  # a pooled connection from before a restart
+                await self._redis.publish(self._prefix + topic, message)
         except Exception:
             self.failures += 1
             log.warning("event bus publish failed; delivering on this replica only", exc_info=True)
@@ -100,12 +103,17 @@ class RedisBus:
                 self.failures += 1
                 log.warning("event bus connection lost; reconnecting", exc_info=True)
                 await asyncio.sleep(RECONNECT_AFTER)
-                await self._resubscribe()
+                try:
+                    await self._resubscribe()
+                except Exception:
+                    log.warning("event bus still unreachable; will retry", exc_info=True)
 
     async def _deliver_forever(self) -> None:
         pubsub = self._connected()
         while True:
             if not pubsub.subscribed:
+                if self._topics:  # we should be subscribed: the connection lost them
+                    raise aioredis.ConnectionError("pub/sub lost its subscriptions")
                 await asyncio.sleep(0.05)
                 continue
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
@@ -118,9 +126,8 @@ class RedisBus:
             await _close(self._pubsub)
             self._pubsub = None
             channels = [self._prefix + topic for topic in self._topics]
-            if channels:
-                with contextlib.suppress(Exception):
-                    await self._connected().subscribe(*channels)
+            if channels:  # a failure here goes back to _read, which waits and tries again
+                await self._connected().subscribe(*channels)
 
 
 async def _close(pubsub: PubSub | None) -> None:

@@ -1,6 +1,8 @@
 """Redis stops mid-run: rate limits and payment events degrade to this replica, as the
 README documents, and nothing fails."""
 
+import asyncio
+import contextlib
 import json
 
 import aiohttp
@@ -8,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
+from gateway.events import RedisBus
 from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
@@ -86,3 +89,28 @@ async def test_events_reach_this_replicas_subscribers_while_redis_is_down(
             assert answer.status == 200
 
         assert (await next_data(ws))["paymentUpdated"] == {"status": "SUCCEEDED"}
+
+
+async def test_the_event_bus_reconnects_after_a_long_outage(redis_server: RedisServer) -> None:
+    """A subscriber keeps hearing events after Redis was gone for longer than a retry."""
+    listener = RedisBus(redis_server.url, "outage-test")
+    speaker = RedisBus(redis_server.url, "outage-test")
+    subscription = await listener.subscribe("payment:p1")
+    try:
+        await speaker.publish("payment:p1", b"before")
+        assert await asyncio.wait_for(subscription.queue.get(), 5) == b"before"
+
+        redis_server.stop()
+        await asyncio.sleep(1.5)  # longer than the bus's reconnect pause: a real outage
+        redis_server.start()
+        for _ in range(100):  # bounded: until the listener is subscribed again
+            await speaker.publish("payment:p1", b"after")
+            with contextlib.suppress(TimeoutError):
+                if await asyncio.wait_for(subscription.queue.get(), 0.1) == b"after":
+                    break
+        else:
+            pytest.fail("the bus never delivered again after Redis came back")
+    finally:
+        await subscription.close()
+        await listener.close()
+        await speaker.close()
