@@ -68,6 +68,13 @@ def run(
         asyncio.run(serve(settings, host, port, on_started=on_started))
         return
     _check_port_free(host, port)
+    if not settings.cache_url.startswith(("redis://", "rediss://")):
+        log.warning(
+            "%d workers with an in-process cache: each worker has its own cache, event bus "
+            "and rate limits, so webhooks, invalidations and customer-session ownership do "
+            "not cross workers; set GATEWAY_CACHE_URL=redis://... for more than one worker",
+            workers,
+        )
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_worker, args=(settings, host, port), daemon=False)

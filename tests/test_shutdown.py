@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from gateway.sandbox import FaultRule, Sandbox, SandboxConfig
 from gateway.yuno.client import YunoClient
@@ -56,9 +57,13 @@ async def test_sigterm_lets_a_slow_payment_finish(
         await eventually(lambda: sandbox.in_flight > 0)  # the payment has reached Yuno
         exit_code = asyncio.get_running_loop().run_in_executor(None, process.terminate)
 
-        await asyncio.sleep(0.2)
-        async with http.get(process.url + "/readyz") as ready:
-            assert ready.status == 503  # unready first, still answering
+        for _ in range(200):  # bounded: until the process has seen the signal
+            async with http.get(process.url + "/readyz") as ready:
+                if ready.status == 503:
+                    break
+            await asyncio.sleep(0.01)
+        else:
+            pytest.fail("/readyz never went unready during the grace period")
         answer = await payment
         closing = await ws.receive(timeout=10)
 

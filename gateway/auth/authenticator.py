@@ -24,10 +24,6 @@ class Authenticator:
         self.tokens = TokenVerifier(settings)
         self.api_keys = ApiKeys(settings.api_keys)
 
-    @property
-    def configured(self) -> bool:
-        return self.tokens.configured or bool(self.api_keys)
-
     def authenticate(self, authorization: str | None) -> Principal:
         if authorization is None:
             return ANONYMOUS

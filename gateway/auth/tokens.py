@@ -64,10 +64,6 @@ class TokenVerifier:
         self.audience = settings.jwt_audience
         self.leeway = settings.jwt_leeway
 
-    @property
-    def configured(self) -> bool:
-        return bool(self.keys)
-
     def verify(self, token: str) -> CustomerPrincipal:
         import jwt
 

@@ -33,7 +33,6 @@ class RedisSubscription(LocalSubscription):
 class RedisBus:
     def __init__(self, url: str, namespace: str) -> None:
         self.local = LocalBus()
-        self.failures = 0
         self._redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._prefix = f"{namespace}:events:"
         self._pubsub: PubSub | None = None
@@ -48,7 +47,6 @@ class RedisBus:
             except aioredis.ConnectionError:  # a pooled connection from before a restart
                 await self._redis.publish(self._prefix + topic, message)
         except Exception:
-            self.failures += 1
             log.warning("event bus publish failed; delivering on this replica only", exc_info=True)
             await self.local.publish(topic, message)
 
@@ -100,7 +98,6 @@ class RedisBus:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                self.failures += 1
                 log.warning("event bus connection lost; reconnecting", exc_info=True)
                 await asyncio.sleep(RECONNECT_AFTER)
                 try:

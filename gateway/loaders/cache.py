@@ -204,9 +204,9 @@ class LookupCache:
         await self._set(key, value, ttl)
 
     async def invalidate(self, *keys: str) -> None:
+        """Always attempted, even just after a backend failure: a lost invalidation would
+        serve a stale value for a whole TTL, a failed one costs one timeout."""
         for key in keys:
-            if not self.available:
-                return
             try:
                 await self.backend.delete(key)
             except Exception:

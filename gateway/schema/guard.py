@@ -6,7 +6,7 @@ credentials. Introspection itself can be switched off by settings.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
     ArgumentNode,
@@ -102,20 +102,23 @@ def shape_of(document: DocumentNode, operation_name: str | None) -> Shape:
     )
 
 
-#: Shapes by (document text, operation name); bounded like strawberry's parser cache.
-_SHAPES: dict[tuple[str, str | None], Shape] = {}
-_SHAPES_LIMIT = 1024
+#: Shapes kept per schema, bounded like strawberry's parser cache.
+SHAPES_LIMIT = 1024
+
+ShapeCache = dict[tuple[str, str | None], Shape]
 
 
-def cached_shape(text: str | None, document: DocumentNode, operation_name: str | None) -> Shape:
+def cached_shape(
+    shapes: ShapeCache, text: str | None, document: DocumentNode, operation_name: str | None
+) -> Shape:
     if text is None:
         return shape_of(document, operation_name)
     key = (text, operation_name)
-    shape = _SHAPES.get(key)
+    shape = shapes.get(key)
     if shape is None:
-        if len(_SHAPES) >= _SHAPES_LIMIT:
-            _SHAPES.clear()
-        shape = _SHAPES[key] = shape_of(document, operation_name)
+        if len(shapes) >= SHAPES_LIMIT:
+            shapes.clear()
+        shape = shapes[key] = shape_of(document, operation_name)
     return shape
 
 
@@ -124,12 +127,14 @@ class Guard(SchemaExtension):
 
     introspection = True
     max_list_size = 200
+    #: Each schema's guard class gets its own (see ``guard``): no state shared across apps.
+    shapes: ClassVar[ShapeCache] = {}
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            shape = cached_shape(context.query, document, context.operation_name)
+            shape = cached_shape(self.shapes, context.query, document, context.operation_name)
             principal = getattr(context.context, "principal", None)
             context.result = self._refusal(set(shape.fields), principal)
             if (
@@ -153,4 +158,5 @@ class Guard(SchemaExtension):
 
 def guard(*, introspection: bool, max_list_size: int) -> type[Guard]:
     """The guard class for these settings, made once per schema (never per request)."""
-    return type("Guard", (Guard,), {"introspection": introspection, "max_list_size": max_list_size})
+    settings = {"introspection": introspection, "max_list_size": max_list_size, "shapes": {}}
+    return type("Guard", (Guard,), settings)

@@ -70,7 +70,9 @@ class Documents:
                     return refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
             elif sha256(query) != digest:
                 return refusal("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
-            else:
+            elif principal.authenticated and not self._untrusted(query, principal):
+                # Only callers with credentials register documents: anonymous traffic must
+                # not be able to fill (or, in memory, evict) the shared cache.
                 await self.store.set_text(f"apq:{digest}", query, APQ_TTL)
         if self._untrusted(query, principal):
             return refusal("Only trusted documents may run here.", "PERSISTED_QUERY_NOT_TRUSTED")

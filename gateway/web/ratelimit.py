@@ -32,7 +32,6 @@ class RateLimiter:
         self.clock = clock
         self.local: dict[str, int] = {}
         self._window = -1
-        self.refused = 0
 
     async def retry_after(self, identity: str) -> float | None:
         """None while under the limit; else the seconds until the window turns."""
@@ -41,7 +40,6 @@ class RateLimiter:
         count = await self._count(f"ratelimit:{identity}:{window}", window)
         if count <= self.limit:
             return None
-        self.refused += 1
         return WINDOW - now % WINDOW
 
     async def _count(self, key: str, window: int) -> int:

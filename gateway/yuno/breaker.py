@@ -29,7 +29,7 @@ class CircuitBreaker:
         self.on_change = on_change
         self._threshold = threshold
         self._reset_after = reset_after
-        self._clock = clock
+        self.clock = clock
         self._failures = 0
         self._opened_at: float | None = None
         self._probing = False
@@ -38,7 +38,7 @@ class CircuitBreaker:
     def state(self) -> BreakerState:
         if self._opened_at is None:
             return BreakerState.CLOSED
-        if self._probing or self._clock() - self._opened_at >= self._reset_after:
+        if self._probing or self.clock() - self._opened_at >= self._reset_after:
             return BreakerState.HALF_OPEN
         return BreakerState.OPEN
 
@@ -70,7 +70,7 @@ class CircuitBreaker:
         if self._probing or self._failures >= self._threshold:
             if self._probing or self._opened_at is None:
                 self._changed(BreakerState.OPEN)
-            self._opened_at = self._clock()
+            self._opened_at = self.clock()
         self._probing = False
 
     def _changed(self, state: BreakerState) -> None:

@@ -23,7 +23,10 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def signature_matches(secret: str, body: bytes, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(signature(secret, body), given or "")
+    if not given:
+        return False
+    expected = signature(secret, body).encode()
+    return hmac.compare_digest(expected, given.encode("utf-8", "surrogateescape"))
 
 
 class EnrolledMethod(PaymentMethod):

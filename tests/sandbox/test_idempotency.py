@@ -4,6 +4,7 @@ import asyncio
 from datetime import timedelta
 
 from tests.sandbox.api import Api, Clock, payment_body
+from tests.services import eventually
 
 
 def _creations(api: Api) -> int:
@@ -42,7 +43,7 @@ async def test_idempotency_request_in_process(api: Api) -> None:
     api.sandbox.set_latency(200)
 
     slow = asyncio.create_task(api.call("POST", "/v1/payments", body, key="busy"))
-    await asyncio.sleep(0.05)
+    await eventually(lambda: api.sandbox.in_flight > 0)
     busy = await api.call("POST", "/v1/payments", body, key="busy")
     first = await slow
 

@@ -78,3 +78,11 @@ class TestTrustedDocuments:
     async def test_services_may_run_any_document(self, gateway: GatewayClient) -> None:
         answer = await post(gateway, {"query": OTHER})
         assert answer == {"data": {"viewer": None}}
+
+
+async def test_anonymous_callers_cannot_register_persisted_queries(gateway: GatewayClient) -> None:
+    anonymous = gateway.as_(None)
+    registered = await post(anonymous, {"query": QUERY, "extensions": persisted()})
+    assert registered["data"]["sdkConfig"]["environment"] == "SANDBOX"  # it still runs
+    again = await post(anonymous, {"extensions": persisted()})
+    assert again["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

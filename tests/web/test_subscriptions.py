@@ -90,6 +90,9 @@ async def test_forged_or_unsigned_webhooks_are_refused(
             assert response.status == 401
         async with http.post(url, data=body) as response:
             assert response.status == 401
+        odd = {"x-hmac-signature": "é-not-base64"}
+        async with http.post(url, data=body, headers=odd) as response:
+            assert response.status == 401
         good = signature(WEBHOOK_SECRET, b"not json")
         async with http.post(url, data=b"not json", headers={"x-hmac-signature": good}) as response:
             assert response.status == 400

@@ -319,6 +319,8 @@ async def test_breaker_probe_after_reset_closes_it_on_success(
 ) -> None:
     tuned = client_settings(sandbox_url, sandbox_config, attempts=1, threshold=2, reset=SHORT_RESET)
     async with YunoClient.from_settings(tuned) as client:
+        clock = FakeClock()
+        client.transport.breaker.clock = clock  # time moves only when the test says so
         customer = await new_customer(client)
         sandbox.add_fault(get_customer_fault("error_503", count=2))
         for _ in range(2):
@@ -326,7 +328,7 @@ async def test_breaker_probe_after_reset_closes_it_on_success(
                 await client.get_customer(customer.id)
         with pytest.raises(YunoCircuitOpen):
             await client.get_customer(customer.id)
-        await asyncio.sleep(SHORT_RESET * 1.5)
+        clock.now += SHORT_RESET * 1.5
 
         probed = await client.get_customer(customer.id)
         assert client.transport.breaker.state is BreakerState.CLOSED
@@ -342,12 +344,14 @@ async def test_breaker_failed_probe_reopens_it(
 ) -> None:
     tuned = client_settings(sandbox_url, sandbox_config, attempts=1, threshold=2, reset=SHORT_RESET)
     async with YunoClient.from_settings(tuned) as client:
+        clock = FakeClock()
+        client.transport.breaker.clock = clock
         customer = await new_customer(client)
         sandbox.add_fault(get_customer_fault("error_503", count=None))
         for _ in range(2):
             with pytest.raises(YunoServerError):
                 await client.get_customer(customer.id)
-        await asyncio.sleep(SHORT_RESET * 1.5)
+        clock.now += SHORT_RESET * 1.5
 
         with pytest.raises(YunoServerError):
             await client.get_customer(customer.id)
