@@ -120,6 +120,7 @@ class LookupCache:
         self._clock = clock
         self._down_until = 0.0
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._invalidated_while_loading: set[str] = set()
 
     @property
     def available(self) -> bool:
@@ -170,7 +171,9 @@ class LookupCache:
             raise
         finally:
             del self._inflight[key]
-        if ttl > 0:
+        overtaken = key in self._invalidated_while_loading
+        self._invalidated_while_loading.discard(key)
+        if ttl > 0 and not overtaken:  # a write that raced the load wins: do not cache
             await self._set(key, self._encode(value, adapter), ttl)
         return value
 
@@ -207,6 +210,8 @@ class LookupCache:
         """Always attempted, even just after a backend failure: a lost invalidation would
         serve a stale value for a whole TTL, a failed one costs one timeout."""
         for key in keys:
+            if key in self._inflight:
+                self._invalidated_while_loading.add(key)
             try:
                 await self.backend.delete(key)
             except Exception:
