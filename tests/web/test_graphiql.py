@@ -11,13 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from gateway.app import create_app
-from gateway.settings import Settings
 from gateway.web.graphiql import (
     CONTENT_SECURITY_POLICY,
-    GRAPHIQL,
     STATIC,
-    add_graphiql_routes,
     wants_graphiql,
 )
 
@@ -35,15 +31,9 @@ QUERY = "{ sdkConfig { environment } }"
 
 
 @pytest.fixture
-async def graphiql_server(settings: Settings) -> AsyncIterator[TestServer]:
-    """The gateway with GraphiQL's routes (added here until ``create_app`` adds them)."""
-    app = create_app(settings)
-    if GRAPHIQL not in app:
-        add_graphiql_routes(app)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    yield server
-    await server.close()
+def graphiql_server(gateway_server: TestServer) -> TestServer:
+    """The gateway as served: `create_app` adds GraphiQL's routes."""
+    return gateway_server
 
 
 @pytest.fixture
