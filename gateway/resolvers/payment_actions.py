@@ -8,9 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from gateway.auth import Scope
 from gateway.resolvers.context import Context
-from gateway.resolvers.idempotency import yuno_key
+from gateway.resolvers.idempotency import key_or_new, yuno_key
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
-from gateway.yuno.client import new_idempotency_key
 from gateway.yuno.errors import YunoRequestError, YunoUnavailable
 from gateway.yuno.models import CancelRequest, CaptureRequest, Payment, RefundRequest
 from gateway.yuno.models.common import MoneyRequest
@@ -112,8 +111,8 @@ async def _act(
     if amount is not None and amount.currency != current.amount.currency:
         message = f"The payment is in {current.amount.currency}."
         return Outcome.failed("CURRENCY_MISMATCH", message, ("input", "amount", "currency"))
-    client_key = idempotency_key or new_idempotency_key()
-    key = yuno_key(ctx.principal, f"{refused_code}:{payment_id}", client_key)
+    client_key = key_or_new(idempotency_key)
+    key = yuno_key(ctx.principal, refused_code, payment_id, client_key)
     try:
         moved = await action(current, transaction_id, key)
     except YunoRequestError as error:

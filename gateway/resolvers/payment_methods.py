@@ -4,6 +4,7 @@ from gateway.auth import Scope
 from gateway.loaders.loaders import customer_methods_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
+from gateway.resolvers.idempotency import key_or_new, yuno_key
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.sessions import known_customer_session
@@ -28,9 +29,10 @@ async def enroll_payment_method(
         return Outcome.failed(
             "NOT_FOUND", "No such customer session.", ("input", "customerSessionId")
         )
+    key = yuno_key(ctx.principal, "enroll", customer_session_id, key_or_new(idempotency_key))
     try:
         enrollment = await ctx.upstream.client.enroll_payment_method(
-            customer_session_id, payment_method_type, country, idempotency_key
+            customer_session_id, payment_method_type, country, key
         )
     except YunoRequestError as error:
         fields: dict[str, Field] = {"NOT_FOUND": ("customerSessionId",), "INVALID_PARAMETERS": ()}
@@ -57,9 +59,11 @@ async def unenroll_payment_method(
             "This customer has no enrolled payment method with this id.",
             ("input", "paymentMethodId"),
         )
+    target = f"{customer_id}:{match.vaulted_token}"
+    key = yuno_key(ctx.principal, "unenroll", target, key_or_new(idempotency_key))
     try:
         result = await ctx.upstream.client.unenroll_payment_method(
-            customer_id, match.vaulted_token, idempotency_key
+            customer_id, match.vaulted_token, key
         )
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error, {"NOT_FOUND": ("paymentMethodId",)}),))

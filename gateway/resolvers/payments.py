@@ -14,12 +14,11 @@ from gateway.auth import Scope
 from gateway.loaders.loaders import checkout_session_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
-from gateway.resolvers.idempotency import yuno_key
+from gateway.resolvers.idempotency import key_or_new, yuno_key
 from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
 from gateway.resolvers.webhooks import payment_topic
-from gateway.yuno.client import new_idempotency_key
 from gateway.yuno.errors import (
     YunoNotFound,
     YunoRequestError,
@@ -146,7 +145,7 @@ async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcom
         return not_found
     if session.used:
         retried = new.idempotency_key and yuno_key(
-            ctx.principal, f"payment:session:{session.id}", new.idempotency_key
+            ctx.principal, "payment", f"session:{session.id}", new.idempotency_key
         )
         if retried and (earlier := await _created_with(ctx, session.merchant_order_id, retried)):
             return Outcome(earlier)  # a retry of the request that used the session
@@ -231,15 +230,15 @@ def _method(new: NewPayment, default_type: str | None = None) -> PaymentMethodRe
 def _target(body: PaymentCreate) -> str:
     """What a payment's idempotency key is scoped to: its session, or its order."""
     if body.checkout is not None:
-        return f"payment:session:{body.checkout.session}"
-    return f"payment:order:{body.merchant_order_id}"
+        return f"session:{body.checkout.session}"
+    return f"order:{body.merchant_order_id}"
 
 
 async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[Payment]:
     """Create the payment; when Yuno's answer is lost, find out what Yuno did before
     answering, so a client is never told "failed" about a payment that exists."""
-    client_key = new.idempotency_key or new_idempotency_key()
-    key = yuno_key(ctx.principal, _target(body), client_key)
+    client_key = key_or_new(new.idempotency_key)
+    key = yuno_key(ctx.principal, "payment", _target(body), client_key)
     try:
         created = await ctx.upstream.client.create_payment(body, key)
     except YunoRequestInProcess:

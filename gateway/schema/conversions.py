@@ -87,7 +87,6 @@ def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
     )
     checks.length(("merchantOrderId",), data.merchant_order_id, *REFERENCE)
     checks.length(("description",), data.description, *REFERENCE)
-    checks.length(("idempotencyKey",), data.idempotency_key, 1, 64)
     checks.positive(("amount", "value"), data.amount.value if data.amount else None)
     if checks.problems:
         return None, tuple(checks.problems)

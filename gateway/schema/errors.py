@@ -9,6 +9,7 @@ a failure inside a resolver, which is masked and mapped to a public code:
     YunoAuthError (the gateway's Yuno keys)         → UPSTREAM_UNAVAILABLE (logged as config)
     YunoProtocolError (an answer we cannot read)    → UPSTREAM_PROTOCOL_ERROR
     YunoRequestError (a refusal not expected here)  → UPSTREAM_REJECTED
+    YunoRequestNotSent (a malformed call of ours)   → UPSTREAM_REQUEST_NOT_SENT
     PublicError (raised with its own code)          → its code and message
     anything else                                   → INTERNAL_SERVER_ERROR
 """
@@ -24,6 +25,7 @@ from gateway.yuno.errors import (
     YunoError,
     YunoProtocolError,
     YunoRequestError,
+    YunoRequestNotSent,
     YunoUnavailable,
 )
 
@@ -44,12 +46,14 @@ YUNO_ERROR_CODES: dict[type[YunoError], str] = {
     YunoAuthError: "UPSTREAM_UNAVAILABLE",
     YunoProtocolError: "UPSTREAM_PROTOCOL_ERROR",
     YunoRequestError: "UPSTREAM_REJECTED",
+    YunoRequestNotSent: "UPSTREAM_REQUEST_NOT_SENT",
 }
 
 MESSAGES = {
     "UPSTREAM_UNAVAILABLE": "The payments provider is unavailable; try again shortly.",
     "UPSTREAM_PROTOCOL_ERROR": "The payments provider answered unexpectedly.",
     "UPSTREAM_REJECTED": "The payments provider refused the request.",
+    "UPSTREAM_REQUEST_NOT_SENT": "The request could not be sent to the payments provider.",
     "INTERNAL_SERVER_ERROR": "Unexpected error.",
 }
 

@@ -9,8 +9,8 @@ from gateway.resolvers import customers, payment_actions, payment_methods, payme
 from gateway.resolvers.context import Context
 from gateway.resolvers.outcomes import Outcome
 from gateway.schema import conversions
-from gateway.schema.card_numbers import card_number_problems
 from gateway.schema.customers import Customer
+from gateway.schema.edge import input_problems
 from gateway.schema.inputs import (
     CancelPaymentInput,
     CapturePaymentInput,
@@ -62,8 +62,8 @@ class Mutation:
     async def create_customer(
         self, info: Info[Context, None], input: CreateCustomerInput
     ) -> CustomerPayload:
-        if cards := card_number_problems(input):
-            return _customer(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _customer(Outcome(problems=refused))
         data, problems = conversions.customer_create(input)
         if problems or data is None:
             return _customer(Outcome(problems=problems))
@@ -73,8 +73,8 @@ class Mutation:
     async def update_customer(
         self, info: Info[Context, None], input: UpdateCustomerInput
     ) -> CustomerPayload:
-        if cards := card_number_problems(input):
-            return _customer(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _customer(Outcome(problems=refused))
         changes, problems = conversions.customer_update(input)
         if problems or changes is None:
             return _customer(Outcome(problems=problems))
@@ -84,9 +84,9 @@ class Mutation:
     async def create_customer_session(
         self, info: Info[Context, None], input: CreateCustomerSessionInput
     ) -> CreateCustomerSessionPayload:
-        if cards := card_number_problems(input):
+        if refused := input_problems(input):
             return CreateCustomerSessionPayload(
-                session=None, user_errors=_errors(Outcome(problems=cards))
+                session=None, user_errors=_errors(Outcome(problems=refused))
             )
         problems = conversions.customer_session_problems(input)
         outcome = (
@@ -103,8 +103,8 @@ class Mutation:
     async def enroll_payment_method(
         self, info: Info[Context, None], input: EnrollPaymentMethodInput
     ) -> PaymentMethodPayload:
-        if cards := card_number_problems(input):
-            return _method(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _method(Outcome(problems=refused))
         outcome = await payment_methods.enroll_payment_method(
             info.context,
             input.customer_session_id,
@@ -118,8 +118,8 @@ class Mutation:
     async def unenroll_payment_method(
         self, info: Info[Context, None], input: UnenrollPaymentMethodInput
     ) -> PaymentMethodPayload:
-        if cards := card_number_problems(input):
-            return _method(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _method(Outcome(problems=refused))
         outcome = await payment_methods.unenroll_payment_method(
             info.context, input.customer_id, input.payment_method_id, input.idempotency_key
         )
@@ -129,9 +129,9 @@ class Mutation:
     async def create_checkout_session(
         self, info: Info[Context, None], input: CreateCheckoutSessionInput
     ) -> CreateCheckoutSessionPayload:
-        if cards := card_number_problems(input):
+        if refused := input_problems(input):
             return CreateCheckoutSessionPayload(
-                session=None, user_errors=_errors(Outcome(problems=cards))
+                session=None, user_errors=_errors(Outcome(problems=refused))
             )
         data, problems = conversions.checkout_session_create(input)
         outcome = (
@@ -146,8 +146,8 @@ class Mutation:
     async def create_payment(
         self, info: Info[Context, None], input: CreatePaymentInput
     ) -> PaymentPayload:
-        if cards := card_number_problems(input):
-            return _payment(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _payment(Outcome(problems=refused))
         new, problems = conversions.new_payment(input)
         if problems or new is None:
             return _payment(Outcome(problems=problems))
@@ -157,8 +157,8 @@ class Mutation:
     async def capture_payment(
         self, info: Info[Context, None], input: CapturePaymentInput
     ) -> PaymentPayload:
-        if cards := card_number_problems(input):
-            return _payment(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _payment(Outcome(problems=refused))
         amount, problems = conversions.optional_money(input.amount)
         if problems:
             return _payment(Outcome(problems=problems))
@@ -172,8 +172,8 @@ class Mutation:
     async def cancel_payment(
         self, info: Info[Context, None], input: CancelPaymentInput
     ) -> PaymentPayload:
-        if cards := card_number_problems(input):
-            return _payment(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _payment(Outcome(problems=refused))
         problems = conversions.reason_problems(input.reason)
         if problems:
             return _payment(Outcome(problems=problems))
@@ -187,8 +187,8 @@ class Mutation:
     async def refund_payment(
         self, info: Info[Context, None], input: RefundPaymentInput
     ) -> PaymentPayload:
-        if cards := card_number_problems(input):
-            return _payment(Outcome(problems=cards))
+        if refused := input_problems(input):
+            return _payment(Outcome(problems=refused))
         amount, problems = conversions.optional_money(input.amount)
         problems += conversions.reason_problems(input.reason)
         if problems:

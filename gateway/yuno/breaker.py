@@ -17,7 +17,8 @@ class BreakerState(Enum):
 
 
 class CircuitBreaker:
-    """Counts consecutive upstream failures; only ``YunoUnavailable`` counts as one."""
+    """Counts consecutive upstream failures: no usable answer (``YunoUnavailable``) or any
+    exception while exchanging; a refusal by Yuno is an answer, not a failure."""
 
     def __init__(
         self,

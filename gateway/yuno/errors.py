@@ -11,7 +11,8 @@ response to it.
     │   ├── YunoConnectionError the connection failed or was dropped
     │   ├── YunoServerError     5xx or 429
     │   └── YunoCircuitOpen     not even tried: the breaker is open after repeated failures
-    └── YunoProtocolError       a 2xx whose body is not what Yuno documents
+    ├── YunoProtocolError       a 2xx whose body is not what Yuno documents
+    └── YunoRequestNotSent      the gateway refused to send a malformed request (a bug of ours)
 
 Errors carry facts (HTTP status, Yuno code, messages, request id), never credentials.
 Only ``transport.py`` catches aiohttp and asyncio exceptions, and re-raises them from here.
@@ -92,6 +93,10 @@ class YunoCircuitOpen(YunoUnavailable):
 
 class YunoProtocolError(YunoError):
     """A successful status with a body that does not match Yuno's documented shape."""
+
+
+class YunoRequestNotSent(YunoError):
+    """The request was never sent: a header or path it would carry is malformed."""
 
 
 def error_from_response(status: int, body: bytes, *, request_id: str | None = None) -> YunoError:

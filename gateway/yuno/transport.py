@@ -6,6 +6,7 @@ Every aiohttp and asyncio failure is caught here and re-raised as a ``YunoError`
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -19,6 +20,7 @@ from gateway.yuno.errors import (
     YunoCircuitOpen,
     YunoConnectionError,
     YunoRequestInProcess,
+    YunoRequestNotSent,
     YunoServerError,
     YunoTimeout,
     YunoUnavailable,
@@ -33,6 +35,8 @@ CallObserver = Callable[[str, str, str, float], None]
 
 #: The id of the gateway request being served; every Yuno call made for it carries it.
 current_request_id: ContextVar[str | None] = ContextVar("yuno_request_id", default=None)
+
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]{1,255}")
 
 #: Longest ``Retry-After`` honoured; a longer one fails the call instead of stalling it.
 MAX_RETRY_AFTER = 2.0
@@ -142,15 +146,23 @@ class Transport:
             self.observer(call.method, call.path, outcome, time.perf_counter() - started)
 
     async def _checked(self, call: Call) -> bytes:
+        _check_headers(call)
         if not self.breaker.allow():
             raise YunoCircuitOpen("Yuno calls suspended: circuit breaker open")
+        # Every way out of the exchange settles the breaker, so a half-open probe is never
+        # left holding the one slot (which would lock the gateway out of Yuno).
         try:
             status, raw = await self._exchange(call)
-        except asyncio.CancelledError:
-            self.breaker.release_probe()
-            raise
         except YunoUnavailable:
             self.breaker.record_failure()
+            raise
+        except Exception as exc:  # whatever else a request can raise counts as a failure
+            self.breaker.record_failure()
+            raise YunoConnectionError(
+                f"Yuno call {call.method} {call.path} failed ({type(exc).__name__})"
+            ) from exc
+        except BaseException:  # cancelled: no outcome to record, but free the probe
+            self.breaker.release_probe()
             raise
         if 200 <= status < 300:
             self.breaker.record_success()
@@ -190,6 +202,14 @@ class Transport:
             raise YunoConnectionError(
                 f"connection to Yuno failed during {call.method} {call.path}"
             ) from exc
+
+
+def _check_headers(call: Call) -> None:
+    """Header values must be visible ASCII; anything else never leaves, and says why here
+    instead of as aiohttp's ``ValueError`` halfway through a request."""
+    for name, value in (("idempotency key", call.idempotency_key), ("request id", call.request_id)):
+        if value is not None and not _HEADER_VALUE.fullmatch(value):
+            raise YunoRequestNotSent(f"refused to send {call.method} {call.path}: bad {name}")
 
 
 def _rate_limited(retry_after: str | None, raw: bytes, request_id: str | None) -> YunoServerError:

@@ -24,11 +24,13 @@ from gateway.yuno.errors import (
     YunoError,
     YunoNotFound,
     YunoRequestError,
+    YunoRequestNotSent,
     YunoServerError,
     YunoTimeout,
     YunoUnavailable,
 )
 from gateway.yuno.models import CustomerUpdate, PaymentCreate
+from gateway.yuno.transport import Call
 from gateway.yuno.models.common import MoneyRequest
 from gateway.yuno.models.payments import CheckoutRequest, PaymentMethodRequest
 from tests.yuno.test_client_flows import new_customer, pay
@@ -532,3 +534,52 @@ async def test_wrong_secret_key_is_an_auth_error_and_not_retried(
     assert (raised.value.status, raised.value.code) == (401, "INVALID_CREDENTIALS")
     assert secret not in f"{raised.value} {raised.value.messages}"
     assert len(sandbox.requests) == 1
+
+
+async def test_a_request_that_cannot_be_built_never_keeps_the_half_open_probe(
+    sandbox: Sandbox, sandbox_url: str, sandbox_config: SandboxConfig
+) -> None:
+    """A header value aiohttp refuses (a newline in a key) used to raise ``ValueError``
+    past the breaker while it held its one probe slot: every later call was refused."""
+    tuned = client_settings(sandbox_url, sandbox_config, attempts=1, threshold=2, reset=SHORT_RESET)
+    async with YunoClient.from_settings(tuned) as client:
+        clock = FakeClock()
+        client.transport.breaker.clock = clock
+        customer = await new_customer(client)
+        sandbox.add_fault(get_customer_fault("error_503", count=2))
+        for _ in range(2):
+            with pytest.raises(YunoServerError):
+                await client.get_customer(customer.id)
+        clock.now += SHORT_RESET * 1.5
+
+        with pytest.raises(YunoRequestNotSent):
+            await client.unenroll_payment_method(customer.id, "token", idempotency_key="x\ny")
+        probed = await client.get_customer(customer.id)
+
+    assert probed.id == customer.id
+
+
+async def test_any_exception_while_exchanging_counts_as_a_failure_and_frees_the_probe(
+    sandbox: Sandbox, sandbox_url: str, sandbox_config: SandboxConfig
+) -> None:
+    tuned = client_settings(sandbox_url, sandbox_config, attempts=1, threshold=2, reset=SHORT_RESET)
+    async with YunoClient.from_settings(tuned) as client:
+        clock = FakeClock()
+        breaker = client.transport.breaker
+        breaker.clock = clock
+        customer = await new_customer(client)
+        sandbox.add_fault(get_customer_fault("error_503", count=2))
+        for _ in range(2):
+            with pytest.raises(YunoServerError):
+                await client.get_customer(customer.id)
+        clock.now += SHORT_RESET * 1.5
+        unbuildable = Call("GET", f"/customers/{customer.id}", params={"q": None})  # type: ignore[dict-item]
+
+        with pytest.raises(YunoConnectionError):
+            await client.transport.send(unbuildable)
+        assert breaker.state.name == "OPEN"  # the failed probe reopened it
+        clock.now += SHORT_RESET * 1.5
+        probed = await client.get_customer(customer.id)
+
+    assert probed.id == customer.id
+    assert breaker.state is BreakerState.CLOSED
