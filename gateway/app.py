@@ -13,21 +13,27 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from pydantic import SecretStr
 
+from gateway.auth import Principal
 from gateway.auth.authenticator import Authenticator
 from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
-from gateway.metrics import METRICS, Metrics, serve_metrics
-from gateway.resolvers.context import Context, SdkConfig
+from gateway.metrics import METRICS, Metrics, metrics_endpoint
+from gateway.resolvers.context import Context, ItemBudget, SdkConfig
+from gateway.resolvers.idempotency import caller
 from gateway.resolvers.webhooks import WebhookReceiver
+from gateway.schema.card_numbers import contains_card_number
+from gateway.schema.documents import SizedLRU
 from gateway.schema.schema import build_schema
 from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
+from gateway.web.documents import Admission as DocumentAdmission
 from gateway.web.documents import Documents, load_manifest
 from gateway.web.graphiql import add_graphiql_routes
 from gateway.web.health import READY, add_health_routes
 from gateway.web.middlewares import REQUEST_ID, request_id
 from gateway.web.ratelimit import RateLimiter, rate_limiting
+from gateway.web.sockets import Admission
 from gateway.web.view import GraphQLView
 from gateway.web.webhooks import RECEIVER, Receiver
 from gateway.web.webhooks import receive as receive_webhook
@@ -53,6 +59,7 @@ class Runtime:
     bus: EventBus
     limiter: RateLimiter
     emulator: "Sandbox | None" = None
+    registrations: RateLimiter | None = None
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -66,12 +73,14 @@ class ConfigurationError(Exception):
 
 def create_app(settings: Settings) -> web.Application:
     settings = with_auth(settings)
-    authenticator = Authenticator(settings)
+    authenticator = Authenticator(settings, refuse_subject=contains_card_number)
     app = web.Application(
         middlewares=[
             request_id,
             cors(settings.cors_origins),
-            authentication(authenticator),
+            authentication(
+                authenticator, lambda: app[RUNTIME].limiter, settings.auth_failures_per_minute
+            ),
             rate_limiting(lambda: app[RUNTIME].limiter),
         ],
         client_max_size=settings.max_body_bytes,
@@ -79,29 +88,37 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = metrics = Metrics()
     add_health_routes(app)
-    app.router.add_get("/metrics", serve_metrics)
+    if settings.metrics_open or settings.metrics_token is not None:
+        app.router.add_get("/metrics", metrics_endpoint(settings.metrics_token))
     view = GraphQLView(
         schema=build_schema(
             max_batch=settings.max_batch_operations,
             max_depth=settings.max_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
-            introspection=settings.introspection,
+            introspection=settings.introspection_enabled,
             max_list_size=settings.max_list_size,
+            max_fields=settings.max_fields,
+            max_field_repeats=settings.max_field_repeats,
+            document_cache_bytes=settings.document_cache_bytes,
         ),
         graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
         metrics=metrics,
         documents=Documents(
-            _CacheOf(app),
+            _PersistedQueries(app),
             load_manifest(settings.trusted_documents_file),
             settings.trusted_documents_only,
+            max_bytes=settings.persisted_query_max_bytes,
+            admit=_registrations(app),
         ),
         allowed_origins=tuple(settings.cors_origins),
+        admission=_admission(app),
+        anonymous_max_document_bytes=settings.anonymous_max_document_bytes,
     )
     app.router.add_route("*", "/graphql", view)
-    if settings.graphiql:
+    if settings.graphiql_enabled:
         add_graphiql_routes(app)
     app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
@@ -110,17 +127,48 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
-class _CacheOf:
-    """The running app's lookup cache, for what is built before the app starts."""
+#: Text of the persisted queries one process keeps when the cache is in-process.
+PERSISTED_QUERIES_BYTES = 2 * 1024**2
+
+
+class _PersistedQueries:
+    """Persisted queries: in Redis beside the lookups (shared by replicas), or, with the
+    in-process cache, in a store of their own bounded by bytes, so that registrations and
+    lookups never evict each other."""
 
     def __init__(self, app: web.Application) -> None:
         self.app = app
+        self.local: SizedLRU[str, str] = SizedLRU(
+            PERSISTED_QUERIES_BYTES, lambda _, text: len(text)
+        )
 
     async def get_text(self, key: str) -> str | None:
-        return await self.app[RUNTIME].upstream.cache.get_text(key)
+        cache = self.app[RUNTIME].upstream.cache
+        return self.local.get(key) if cache.in_process else await cache.get_text(key)
 
     async def set_text(self, key: str, value: str, ttl: float) -> None:
-        await self.app[RUNTIME].upstream.cache.set_text(key, value, ttl)
+        cache = self.app[RUNTIME].upstream.cache
+        if cache.in_process:
+            self.local.put(key, value)
+        else:
+            await cache.set_text(key, value, ttl)
+
+
+def _registrations(app: web.Application) -> DocumentAdmission:
+    async def admit(principal: Principal) -> bool:
+        limiter = app[RUNTIME].registrations
+        return limiter is None or await limiter.retry_after(caller(principal)) is None
+
+    return admit
+
+
+def _admission(app: web.Application) -> Admission:
+    """Each operation over a socket counts against its caller's rate limit, as a request."""
+
+    async def admit(principal: Principal) -> float | None:
+        return await app[RUNTIME].limiter.retry_after(caller(principal))
+
+    return admit
 
 
 def mark_unready(app: web.Application) -> None:
@@ -144,9 +192,16 @@ def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
             bus=runtime.bus,
             request_id=request[REQUEST_ID],
             principal=principal_of(request),
+            budget=None if _upgrading(request) else ItemBudget(app[SETTINGS].max_list_size),
         )
 
     return new_context
+
+
+def _upgrading(request: web.Request) -> bool:
+    """A WebSocket's context lives as long as the socket: its operations are bounded one
+    by one (and rate limited), not against one request's budget."""
+    return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
 def with_auth(settings: Settings) -> Settings:
@@ -193,17 +248,18 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
     bus = bus_for(settings.cache_url, settings.cache_namespace)
     metrics.watch(cache, client.transport.breaker, bus.subscriber_count)
-    receiver: Receiver = WebhookReceiver(upstream, bus, settings.yuno_webhook_secret)
+    receiver: Receiver = WebhookReceiver.for_upstream(upstream, bus, settings.yuno_webhook_secret)
     app[RECEIVER] = receiver
+    shared = None if upstream.cache.in_process else upstream.cache.backend
     app[RUNTIME] = Runtime(
         upstream,
         _sdk_config(settings, embedded=emulator is not None),
         bus,
-        RateLimiter(
-            None if upstream.cache.in_process else upstream.cache.backend,
-            settings.rate_limit_per_minute,
-        ),
+        RateLimiter(shared, settings.rate_limit_per_minute),
         _emulator_state(emulator),
+        registrations=RateLimiter(
+            shared, settings.persisted_queries_per_minute, prefix="apq-registrations"
+        ),
     )
     app[READY]["ready"] = True
     metrics.ready.set(1)

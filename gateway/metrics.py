@@ -7,14 +7,16 @@ apps in one process (tests) do not collide. Operation names come from clients, s
 bounded set of well-formed names becomes a label; the rest count as ``other``.
 """
 
+import hmac
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+from pydantic import SecretStr
 
 from gateway.loaders.cache import LookupCache
 from gateway.yuno.breaker import BreakerState, CircuitBreaker
@@ -132,3 +134,22 @@ METRICS = web.AppKey("metrics", Metrics)
 async def serve_metrics(request: web.Request) -> web.Response:
     body = generate_latest(request.app[METRICS].registry)
     return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def metrics_endpoint(token: SecretStr | None) -> Handler:
+    """/metrics as is, or behind ``Authorization: Bearer <token>`` (compared in constant
+    time): operation names and Yuno call counts are not for the internet."""
+    if token is None:
+        return serve_metrics
+    expected = f"Bearer {token.get_secret_value()}".encode()
+
+    async def guarded(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(given, expected):
+            return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
+        return await serve_metrics(request)
+
+    return guarded

@@ -5,6 +5,9 @@ Shutdown is graceful: on SIGTERM (or SIGINT) the process first reports unready
 balancer stops sending; then it stops accepting connections, closes subscriptions with a
 proper close frame, lets in-flight requests finish (``GATEWAY_SHUTDOWN_TIMEOUT``), closes the
 Yuno client and the cache, and exits 0.
+
+A request too malformed to reach the app (a header past 8 KB) gets a short JSON error that
+does not quote it (``web.protocol``).
 """
 
 import asyncio
@@ -20,6 +23,7 @@ from aiohttp import web
 from gateway import logs
 from gateway.app import create_app, mark_unready
 from gateway.settings import Settings
+from gateway.web.protocol import AppRunner
 
 log = logging.getLogger("gateway")
 
@@ -33,7 +37,7 @@ async def serve(
     on_started: Callable[[web.Application], None] | None = None,
 ) -> None:
     app = create_app(settings)
-    runner = web.AppRunner(
+    runner = AppRunner(
         app, access_log=None, handle_signals=False, shutdown_timeout=settings.shutdown_timeout
     )
     await runner.setup()

@@ -65,7 +65,19 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_leeway: float = Field(30.0, ge=0, le=300, description="Clock skew allowed, seconds.")
-    introspection: bool = True
+    jwt_max_lifetime: float = Field(
+        24 * 3600.0, gt=0, description="Longest customer token accepted (exp - iat), seconds."
+    )
+    shopper_scopes_allowed: list[str] = Field(
+        default_factory=list,
+        description="Scopes a customer token's scope claim may grant; others are ignored.",
+    )
+    auth_failures_per_minute: int = Field(
+        30, ge=1, description="Failed authentications per client address before 429."
+    )
+    introspection: bool | None = Field(
+        None, description="Default: off with Yuno's production keys (prod_...), else on."
+    )
     trusted_documents_file: Path | None = Field(
         None, description='JSON manifest {"<sha256>": "<document>"} of first-party operations.'
     )
@@ -79,7 +91,27 @@ class Settings(BaseSettings):
     max_depth: int = Field(12, ge=2)
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(5_000, ge=100)
-    max_list_size: int = Field(200, ge=1, description="Items in one list argument (_entities).")
+    max_list_size: int = Field(
+        200, ge=1, description="List items (e.g. _entities representations) in one HTTP request."
+    )
+    max_fields: int = Field(
+        1_000, ge=10, description="Fields in one document, each fragment counted where spread."
+    )
+    max_field_repeats: int = Field(
+        8, ge=1, description="Times one response key may repeat in one selection set."
+    )
+    anonymous_max_document_bytes: int = Field(
+        8 * 1024, ge=512, description="Largest document a caller without credentials may send."
+    )
+    document_cache_bytes: int = Field(
+        1024**2, ge=0, description="Text of the validated documents kept parsed, in bytes."
+    )
+    persisted_query_max_bytes: int = Field(
+        32 * 1024, ge=512, description="Largest document that may be registered (APQ)."
+    )
+    persisted_queries_per_minute: int = Field(
+        30, ge=1, description="APQ registrations per principal and minute."
+    )
     rate_limit_per_minute: int = Field(600, ge=1, description="Requests per principal.")
 
     # The HTTP server.
@@ -96,7 +128,12 @@ class Settings(BaseSettings):
         100, ge=1, description="Yuno calls one loader batch runs at once (the pool's size)."
     )
     max_batch_operations: int = Field(10, ge=1, description="Operations in one HTTP batch.")
-    graphiql: bool = True
+    graphiql: bool | None = Field(
+        None, description="Default: off with Yuno's production keys (prod_...), else on."
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token /metrics asks for; with production keys and none: off."
+    )
 
     # Cached lookups.
     cache_url: str = Field("memory://", description="memory:// or redis://host:port/db")
@@ -108,6 +145,12 @@ class Settings(BaseSettings):
     cache_ttl_enrollment_catalog: float = Field(300.0, ge=0)
     cache_ttl_customer_by_merchant_id: float = Field(300.0, ge=0)
 
+    # Yuno's webhooks. Yuno retries a delivery for 96 h after its first try (yuno-api.md
+    # §7.1), so the window must outlast that; older events are refused as replays.
+    webhook_replay_window: float = Field(
+        5 * 24 * 3600.0, gt=96 * 3600.0, description="Seconds an event counts, by updated_at."
+    )
+
     # The embedded emulator (sandbox mode only).
     sandbox_latency_ms: float = Field(0.0, ge=0)
 
@@ -115,6 +158,24 @@ class Settings(BaseSettings):
     def sandbox_mode(self) -> bool:
         """No Yuno keys configured: the gateway runs against its embedded emulator."""
         return self.yuno_private_secret_key is None
+
+    @property
+    def production_keys(self) -> bool:
+        """Yuno's production keys (``prod_...``): the defaults close what a sandbox opens."""
+        return (self.yuno_public_api_key or "").startswith("prod_")
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return not self.production_keys if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.production_keys if self.graphiql is None else self.graphiql
+
+    @property
+    def metrics_open(self) -> bool:
+        """/metrics without a token: not with production keys. With a token it always asks."""
+        return not self.production_keys and self.metrics_token is None
 
     @property
     def yuno_base_url(self) -> str:

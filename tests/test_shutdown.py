@@ -45,7 +45,9 @@ async def test_sigterm_lets_a_slow_payment_finish(
             FaultRule(kind="timeout_after_processing", path_prefix="/v1/payments", hold_seconds=1.5)
         )
         ws = await http.ws_connect(process.url + "/graphql", protocols=["graphql-transport-ws"])
-        await ws.send_json({"type": "connection_init"})
+        await ws.send_json(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {SERVICE_KEY}"}}
+        )
         assert (await ws.receive_json(timeout=10))["type"] == "connection_ack"
 
         payment = asyncio.create_task(

@@ -3,9 +3,14 @@
 ``Bearer <jwt>`` is a shopper, ``Bearer <api key>`` a service; no header is anonymous.
 Every refusal is the same ``Unauthenticated``, so a caller cannot tell an expired token
 from a forged one.
+
+``refuse_subject`` lets the composition root refuse a token's ``sub`` by a rule that lives
+above this package (a card number: ``sub`` reaches Yuno and the logs as the merchant's
+customer id, and raw card numbers must not), since ``auth`` imports only the settings.
 """
 
 import logging
+from collections.abc import Callable
 
 from gateway.auth.api_keys import ApiKeys
 from gateway.auth.principals import ANONYMOUS, Principal
@@ -19,10 +24,17 @@ class Unauthenticated(Exception):
     """Credentials were given and are not valid."""
 
 
+def _refuse_none(subject: str) -> bool:
+    return False
+
+
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, refuse_subject: Callable[[str], bool] = _refuse_none
+    ) -> None:
         self.tokens = TokenVerifier(settings)
         self.api_keys = ApiKeys(settings.api_keys)
+        self.refuse_subject = refuse_subject
 
     def authenticate(self, authorization: str | None) -> Principal:
         if authorization is None:
@@ -33,10 +45,14 @@ class Authenticator:
             raise Unauthenticated
         if credential.count(".") == 2:
             try:
-                return self.tokens.verify(credential)
+                customer = self.tokens.verify(credential)
             except InvalidToken as exc:
                 log.info("token refused: %s", exc)
                 raise Unauthenticated from None
+            if self.refuse_subject(customer.merchant_customer_id):
+                log.info("token refused: its subject is not an acceptable customer id")
+                raise Unauthenticated
+            return customer
         service = self.api_keys.find(credential)
         if service is None:
             log.info("unknown API key refused")

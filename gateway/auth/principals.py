@@ -11,6 +11,8 @@ class CustomerPrincipal:
 
     merchant_customer_id: str
     scopes: frozenset[Scope] = frozenset()
+    #: The token's ``exp`` (epoch seconds): a socket opened with it closes then.
+    expires_at: float | None = None
 
     authenticated = True
 

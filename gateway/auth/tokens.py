@@ -4,16 +4,30 @@ The algorithm is chosen by the key the gateway holds, never by the token: an HS2
 verifies only HS256, an RSA or EC public key only RS256 or ES256. ``alg: none`` and a token
 whose algorithm does not match a configured key are refused before any signature check.
 ``exp`` and ``sub`` are required; ``iss`` and ``aud`` are required when configured.
+
+``exp``, ``iat`` and ``nbf`` must be JSON numbers (PyJWT alone also takes ``"9999999999"``),
+and a token may live at most ``GATEWAY_JWT_MAX_LIFETIME``: ``exp - iat``, or, without
+``iat``, ``exp`` from now (plus the leeway). The ``scope`` claim grants only the scopes
+``GATEWAY_SHOPPER_SCOPES_ALLOWED`` lists (see ``scopes``); the rest are ignored.
 """
 
 import json
+import logging
+import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gateway.auth.principals import CustomerPrincipal
-from gateway.auth.scopes import parse_scopes
+from gateway.auth.scopes import Scope, configured_scopes, parse_scopes
 from gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: The registered claims that are times (RFC 7519 NumericDate), checked when present.
+_TIMES = ("exp", "iat", "nbf")
 
 
 class InvalidToken(Exception):
@@ -58,11 +72,16 @@ def _algorithm_of(public: object) -> str:
 
 
 class TokenVerifier:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.keys = load_keys(settings)
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         self.leeway = settings.jwt_leeway
+        self.max_lifetime = settings.jwt_max_lifetime
+        self.shopper_scopes = configured_scopes(
+            settings.shopper_scopes_allowed, "GATEWAY_SHOPPER_SCOPES_ALLOWED"
+        )
+        self.clock = clock
 
     def verify(self, token: str) -> CustomerPrincipal:
         import jwt
@@ -76,10 +95,34 @@ class TokenVerifier:
         if not candidates:
             raise InvalidToken(f"no key for algorithm {algorithm!r}")
         claims = self._decode(token, candidates)
+        self._check_lifetime(claims)
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise InvalidToken("token has no subject")
-        return CustomerPrincipal(subject, parse_scopes(claims.get("scope")))
+        return CustomerPrincipal(
+            subject, self._granted(claims.get("scope")), expires_at=float(claims["exp"])
+        )
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        for name in _TIMES:
+            if name in claims and not _is_time(claims[name]):
+                raise InvalidToken(f"{name} is not a number")
+        issued = claims.get("iat")
+        if issued is not None:
+            if claims["exp"] - issued > self.max_lifetime:
+                raise InvalidToken("token lives longer than GATEWAY_JWT_MAX_LIFETIME")
+        elif claims["exp"] - self.clock() > self.max_lifetime + self.leeway:
+            raise InvalidToken("token expires later than GATEWAY_JWT_MAX_LIFETIME from now")
+
+    def _granted(self, claim: object) -> frozenset[Scope]:
+        claimed = parse_scopes(claim)
+        ignored = claimed - self.shopper_scopes
+        if ignored:
+            log.info(
+                "customer token scopes ignored (not in GATEWAY_SHOPPER_SCOPES_ALLOWED): %s",
+                " ".join(sorted(ignored)),
+            )
+        return claimed & self.shopper_scopes
 
     def _decode(self, token: str, candidates: list[VerificationKey]) -> dict[str, Any]:
         import jwt
@@ -103,3 +146,8 @@ class TokenVerifier:
             except jwt.PyJWTError as exc:
                 error = exc
         raise InvalidToken(type(error).__name__) from error
+
+
+def _is_time(value: object) -> bool:
+    """A JSON number: not a numeric string, not a boolean (``True`` is an ``int``)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -18,6 +18,19 @@ class SdkConfig:
 
 
 @dataclass
+class ItemBudget:
+    """List items (``_entities`` representations...) one HTTP request may still carry,
+    across every operation of a batch."""
+
+    limit: int
+    spent: int = 0
+
+    def spend(self, items: int) -> bool:
+        self.spent += items
+        return self.spent <= self.limit
+
+
+@dataclass
 class Context:
     upstream: Upstream
     sdk: SdkConfig
@@ -25,6 +38,7 @@ class Context:
     principal: Principal = ANONYMOUS
     connection_params: dict[str, object] | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    budget: ItemBudget | None = None
     loaders: RequestLoaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -237,6 +237,9 @@ def _target(body: PaymentCreate) -> str:
 async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[Payment]:
     """Create the payment; when Yuno's answer is lost, find out what Yuno did before
     answering, so a client is never told "failed" about a payment that exists."""
+    payer = body.customer_payer.id if body.customer_payer else None
+    if new.vaulted_token and not await _enrolled(ctx, payer, new.vaulted_token):
+        return UNKNOWN_VAULTED_TOKEN
     client_key = key_or_new(new.idempotency_key)
     key = yuno_key(ctx.principal, "payment", _target(body), client_key)
     try:
@@ -256,6 +259,22 @@ async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[P
         created = found
     ctx.loaders.payment_by_id.prime(created.id, created)
     return Outcome(created)
+
+
+#: Another customer's vaulted token reads exactly as one that does not exist: Yuno's
+#: INVALID_CUSTOMER_FOR_TOKEN would tell a caller that the token is real.
+UNKNOWN_VAULTED_TOKEN = Outcome[Payment].failed(
+    "PAYMENT_METHOD_NOT_FOUND",
+    "The customer has no enrolled payment method with this vaulted token.",
+    ("input", "paymentMethod", "vaultedToken"),
+)
+
+
+async def _enrolled(ctx: Context, customer_id: str | None, vaulted_token: str) -> bool:
+    if not customer_id:
+        return False
+    methods = await or_none(ctx.loaders.payment_methods_by_customer_id.load(customer_id)) or []
+    return any(m.vaulted_token == vaulted_token for m in methods)
 
 
 def _outcome_unknown(merchant_order_id: str, key: str) -> Outcome[Payment]:

@@ -3,8 +3,14 @@
 Each endpoint mirrors a method of :class:`~gateway.sandbox.state.Sandbox`, so in-process
 tests call the method and external tools call the endpoint; none of these requests is
 logged, faulted or delayed.
+
+They are unauthenticated, so a web page the developer has open must not be able to reach
+them: a change is taken only as JSON (which a cross-site form or ``text/plain`` fetch
+cannot send without a CORS preflight, which is never granted here), and never from a
+request a browser marks as cross-site or sends with another origin.
 """
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from aiohttp import web
@@ -63,6 +69,34 @@ async def set_webhook(request: web.Request) -> web.Response:
 async def reset(request: web.Request) -> web.Response:
     request.app[SANDBOX].reset()
     return web.Response(status=204)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@web.middleware
+async def same_site_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/_sandbox/") or request.method in _SAFE:
+        return await handler(request)
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+        origin is not None and origin not in _own_origins(request)
+    ):
+        return web.json_response(
+            {"code": "FORBIDDEN", "messages": ["cross-site requests may not change the emulator"]},
+            status=403,
+        )
+    if request.body_exists and request.content_type != "application/json":
+        return web.json_response(
+            {"code": "UNSUPPORTED_MEDIA_TYPE", "messages": ["send application/json"]},
+            status=415,
+        )
+    return await handler(request)
+
+
+def _own_origins(request: web.Request) -> set[str]:
+    return {f"{scheme}://{request.host}" for scheme in ("http", "https")}
 
 
 def routes() -> list[web.RouteDef]:

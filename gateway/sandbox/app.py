@@ -16,6 +16,7 @@ from gateway.sandbox import (
 )
 from gateway.sandbox.config import SandboxConfig
 from gateway.sandbox.pipeline import MIDDLEWARES
+from gateway.sandbox.serverlog import server_logging
 from gateway.sandbox.state import SANDBOX, Sandbox
 
 _DEFAULT_CONFIG = SandboxConfig()
@@ -23,7 +24,9 @@ _DEFAULT_CONFIG = SandboxConfig()
 
 def create_sandbox_app(config: SandboxConfig = _DEFAULT_CONFIG) -> web.Application:
     """A fresh emulator with its own state; two apps never share anything."""
-    app = web.Application(middlewares=MIDDLEWARES)
+    app = web.Application(
+        middlewares=(admin.same_site_json, *MIDDLEWARES), handler_args=server_logging()
+    )
     app[SANDBOX] = Sandbox(config)
     # Specific paths first: /v1/customers/sessions must win over /v1/customers/{id}.
     for module in (sessions, customers, enrollment, checkout, payments, transactions, admin):

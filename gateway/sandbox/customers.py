@@ -120,7 +120,7 @@ def find_customer(sandbox: Sandbox, customer_id: object) -> Customer:
     """A customer by Yuno id, or Yuno's 400 CUSTOMER_NOT_FOUND."""
     customer = sandbox.store.customers.get(customer_id) if isinstance(customer_id, str) else None
     if customer is None:
-        raise SandboxError(400, "CUSTOMER_NOT_FOUND", f"Customer {customer_id} not found")
+        raise SandboxError(400, "CUSTOMER_NOT_FOUND", "Customer not found")
     return customer
 
 
@@ -129,9 +129,7 @@ def _ensure_unique(sandbox: Sandbox, merchant_customer_id: object, owner: str | 
         return
     existing = sandbox.store.customer_by_merchant_id(merchant_customer_id)
     if existing is not None and existing.id != owner:
-        raise SandboxError(
-            400, "CUSTOMER_ID_DUPLICATED", f"merchant_customer_id {merchant_customer_id} exists"
-        )
+        raise SandboxError(400, "CUSTOMER_ID_DUPLICATED", "merchant_customer_id already exists")
 
 
 async def create_customer(request: web.Request) -> web.Response:
@@ -158,7 +156,7 @@ async def get_customer_by_merchant_id(request: web.Request) -> web.Response:
         raise missing("merchant_customer_id")
     customer = request.app[SANDBOX].store.customer_by_merchant_id(merchant_customer_id)
     if customer is None:
-        raise SandboxError(400, "CUSTOMER_NOT_FOUND", f"Customer {merchant_customer_id} not found")
+        raise SandboxError(400, "CUSTOMER_NOT_FOUND", "Customer not found")
     return json_response(customer_json(customer))
 
 

@@ -2,7 +2,8 @@
 
 Yuno answers every failure with ``{"code": ..., "messages": [...]}``; handlers raise
 :class:`SandboxError` and a single middleware turns it into that body, so no handler
-builds an error response by hand.
+builds an error response by hand. Messages name fields, never the caller's values: an id
+or a ``merchant_customer_id`` can hold anything, and the gateway keeps Yuno's messages.
 """
 
 from http import HTTPStatus

@@ -238,7 +238,7 @@ def _settle(sandbox: Sandbox, payment: Payment, source: Source) -> None:
 def find_payment(sandbox: Sandbox, payment_id: str) -> Payment:
     payment = sandbox.store.payments.get(payment_id)
     if payment is None:
-        raise SandboxError(400, "PAYMENT_NOT_FOUND", f"Payment {payment_id} not found")
+        raise SandboxError(400, "PAYMENT_NOT_FOUND", "Payment not found")
     return payment
 
 

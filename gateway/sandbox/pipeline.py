@@ -10,6 +10,7 @@ first-time requests.
 import asyncio
 import hmac
 import logging
+import traceback
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -18,6 +19,7 @@ from gateway.sandbox.errors import SandboxError
 from gateway.sandbox.faults import FaultRule
 from gateway.sandbox.idempotency import IDEMPOTENT_ROUTES
 from gateway.sandbox.requestlog import RequestRecord
+from gateway.sandbox.serverlog import ROUTE, described, route_of
 from gateway.sandbox.state import SANDBOX
 from gateway.sandbox.wire import error_response
 
@@ -51,6 +53,7 @@ def route_template(request: web.Request) -> str:
 @web.middleware
 async def translate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Map every failure to ``{code, messages}`` and log /v1 requests."""
+    request[ROUTE] = route_of(request)
     if not request.path.startswith(API_PREFIX):
         return await _answer(request, handler)
     sandbox = request.app[SANDBOX]
@@ -86,13 +89,21 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     except SandboxError as error:
         return error_response(error)
     except web.HTTPNotFound:
-        return error_response(SandboxError(404, "NOT_FOUND", f"No route for {request.path}"))
+        # Paths and methods are the caller's text: answers name neither (an id can be anything).
+        return error_response(SandboxError(404, "NOT_FOUND", "No route for this path"))
     except web.HTTPMethodNotAllowed:
-        message = f"{request.method} is not supported on {request.path}"
+        message = "This method is not supported on this route"
         return error_response(SandboxError(405, "UNSUPPORTED_METHOD", message))
-    except Exception:
-        # An emulator bug: answer like Yuno's 500 but keep the traceback in the log.
-        _log.exception("sandbox handler failed for %s %s", request.method, request.path)
+    except Exception as exc:
+        # An emulator bug: answer like Yuno's 500 and log where it failed, but not the
+        # exception's text, which may quote the request.
+        _log.error(
+            "sandbox handler failed for %s %s: %s\n%s",
+            request.method,
+            request[ROUTE],
+            described(exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         return error_response(SandboxError(500, "INTERNAL_ERROR", "Unexpected emulator error"))
 
 

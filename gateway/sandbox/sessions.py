@@ -44,7 +44,7 @@ def find_customer_session(sandbox: Sandbox, session_id: str) -> CustomerSession:
     """A live customer session, or 404 NOT_FOUND (Yuno documents no specific code)."""
     session = sandbox.store.customer_sessions.get(session_id)
     if session is None or session.created_at + sandbox.config.session_ttl <= sandbox.now():
-        raise not_found(f"Customer session {session_id}")
+        raise not_found("Customer session")
     return session
 
 
@@ -57,7 +57,7 @@ def find_checkout_session(sandbox: Sandbox, session_id: object) -> CheckoutSessi
         raise SandboxError(
             400,
             "CHECKOUT_SESSION_NOT_FOUND",
-            f"Checkout session {session_id} not found or inactive",
+            "Checkout session not found or inactive",
         )
     return session
 
@@ -66,9 +66,7 @@ def open_checkout_session(sandbox: Sandbox, session_id: object) -> CheckoutSessi
     """A live checkout session that has not been paid yet."""
     session = find_checkout_session(sandbox, session_id)
     if session.used:
-        raise SandboxError(
-            400, "CHECKOUT_SESSION_NOT_FOUND", f"Checkout session {session_id} already used"
-        )
+        raise SandboxError(400, "CHECKOUT_SESSION_NOT_FOUND", "Checkout session already used")
     return session
 
 

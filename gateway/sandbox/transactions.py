@@ -24,7 +24,7 @@ _REFUNDABLE_TYPES = ("PURCHASE", "CAPTURE")
 def _transaction(payment: Payment, transaction_id: str) -> Transaction:
     found = next((tx for tx in payment.transactions if tx.id == transaction_id), None)
     if found is None:
-        raise SandboxError(400, "TRANSACTION_NOT_FOUND", f"Transaction {transaction_id} not found")
+        raise SandboxError(400, "TRANSACTION_NOT_FOUND", "Transaction not found")
     return found
 
 

@@ -98,7 +98,7 @@ def payment_country(body: JsonObject, name: str = "country") -> str:
     if not isinstance(value, str):
         raise invalid(f"{name} must be an ISO 3166-1 alpha-2 country code")
     if value not in PAYMENT_COUNTRIES:
-        raise SandboxError(400, "COUNTRY_NOT_SUPPORTED", f"Country {value} is not supported")
+        raise SandboxError(400, "COUNTRY_NOT_SUPPORTED", f"{name} is not a supported country")
     return value
 
 

@@ -28,7 +28,8 @@ def parse_decimal(value: object) -> Decimal:
         raise ValueError('Decimal is written as a string, e.g. "26.90"')
     if not _DECIMAL.match(value.strip()):
         raise ValueError(
-            f"Decimal must be a plain number with at most {MAX_DECIMAL_PLACES} decimal places"
+            f"Decimal must be a plain number with at most {MAX_INTEGER_DIGITS} integer digits "
+            f"and at most {MAX_DECIMAL_PLACES} decimal places"
         )
     try:
         return Decimal(value.strip())

@@ -5,22 +5,20 @@ validation cache keys on the rule classes, and a rule class made per request nev
 """
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, Info
 
+from gateway.schema.documents import document_cache
 from gateway.schema.errors import ErrorCodes
-from gateway.schema.guard import guard
+from gateway.schema.guard import Limits, guard
 from gateway.schema.mutation import Mutation
 from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
@@ -31,6 +29,9 @@ MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 MAX_BATCH = 10
 MAX_LIST_SIZE = 200
+MAX_FIELDS = 1_000
+MAX_FIELD_REPEATS = 8
+DOCUMENT_CACHE_BYTES = 1024**2
 
 
 class GatewaySchema(strawberry.federation.Schema):
@@ -38,6 +39,14 @@ class GatewaySchema(strawberry.federation.Schema):
         self, errors: Iterable[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Errors are logged once, by ``ErrorCodes``, without request data."""
+
+    def entities_resolver(
+        self, info: Info[Any, Any], representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """strawberry pops ``__typename`` off each representation, and one variable used by
+        two aliased ``_entities`` fields is one list: the second found it gone. Copies."""
+        copies = [dict(r) if isinstance(r, dict) else r for r in representations]
+        return super().entities_resolver(info, cast("list[FederationAny]", copies))
 
 
 def build_schema(
@@ -48,6 +57,9 @@ def build_schema(
     max_batch: int = MAX_BATCH,
     introspection: bool = True,
     max_list_size: int = MAX_LIST_SIZE,
+    max_fields: int = MAX_FIELDS,
+    max_field_repeats: int = MAX_FIELD_REPEATS,
+    document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
 ) -> GatewaySchema:
     rules: list[type[ASTValidationRule]] = [
         depth_rule(max_depth, None, None),
@@ -59,10 +71,10 @@ def build_schema(
         subscription=Subscription,
         extensions=[
             lambda: MaxTokensLimiter(max_tokens),
-            lambda: ParserCache(maxsize=512),
+            # The guard decides before the cache answers "validated" for a kept document.
+            guard(Limits(introspection, max_list_size, max_fields, max_field_repeats)),
+            document_cache(document_cache_bytes),
             lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=512),
-            guard(introspection=introspection, max_list_size=max_list_size),
             ErrorCodes,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": max_batch}),

@@ -3,14 +3,22 @@
 Bad credentials are refused here with 401 and one generic ``UNAUTHENTICATED`` error, before
 any parsing; no credentials make an anonymous principal, which may only read public fields
 (the schema's guard decides that, since it needs the parsed operation).
+
+Failed authentications are counted per client address: past ``failures_per_minute`` in a
+minute, every request with credentials from that address answers 429 ``RATE_LIMITED``
+before its credentials are even checked, so guessing keys or forging tokens stays slow.
 """
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from gateway.auth import ANONYMOUS, Principal
 from gateway.auth.authenticator import Authenticator, Unauthenticated
+
+if TYPE_CHECKING:  # ratelimit imports this module; the limiter is only passed in
+    from gateway.web.ratelimit import RateLimiter
 
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")
 GUARDED_PATHS = frozenset({"/graphql"})
@@ -25,6 +33,11 @@ UNAUTHENTICATED_BODY = {
         }
     ]
 }
+RATE_LIMITED_BODY = {
+    "errors": [
+        {"message": "Too many requests; retry later.", "extensions": {"code": "RATE_LIMITED"}}
+    ]
+}
 
 
 def unauthenticated() -> web.Response:
@@ -33,14 +46,32 @@ def unauthenticated() -> web.Response:
     )
 
 
-def authentication(authenticator: Authenticator) -> Callable[..., Awaitable[web.StreamResponse]]:
+def rate_limited(wait: float) -> web.Response:
+    """429 with ``Retry-After``: the whole seconds until the window turns, at least 1."""
+    return web.json_response(
+        RATE_LIMITED_BODY, status=429, headers={"Retry-After": str(max(1, int(wait + 0.999)))}
+    )
+
+
+def authentication(
+    authenticator: Authenticator,
+    limiter: Callable[[], "RateLimiter"],
+    failures_per_minute: int,
+) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path not in GUARDED_PATHS:
             return await handler(request)
+        given = request.headers.get("Authorization")
+        failures = f"auth-failures:address:{request.remote}"
+        if given is not None:
+            wait = await limiter().exhausted(failures, failures_per_minute)
+            if wait is not None:
+                return rate_limited(wait)
         try:
-            request[PRINCIPAL] = authenticator.authenticate(request.headers.get("Authorization"))
+            request[PRINCIPAL] = authenticator.authenticate(given)
         except Unauthenticated:
+            await limiter().retry_after(failures, failures_per_minute)
             return unauthenticated()
         return await handler(request)
 

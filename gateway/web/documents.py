@@ -2,14 +2,21 @@
 
 APQ (Apollo's protocol): a client may send only ``extensions.persistedQuery.sha256Hash``;
 an unknown hash answers ``PersistedQueryNotFound`` and the client sends the query once with
-its hash, which is checked and stored (in the cache backend, so Redis shares it between
-replicas). Trusted documents: with a manifest (hash → document) and ``trusted_only`` on, a
+its hash, which is checked and run; it is stored (in the cache backend, so Redis shares it
+between replicas) only when it validated, fits ``max_bytes``, comes from a caller with
+credentials and that caller is within its registrations per minute: registrations cannot
+fill the shared cache with arbitrary text or flush what others keep there.
+
+Trusted documents: with a manifest (hash → document) and ``trusted_only`` on, a
 caller that is not a service may run only the manifest's documents.
 """
 
 import dataclasses
 import hashlib
 import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +26,8 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from gateway.auth import Principal, ServicePrincipal
+
+log = logging.getLogger(__name__)
 
 #: How long a registered persisted query is kept.
 APQ_TTL = 7 * 24 * 3600.0
@@ -49,11 +58,50 @@ def load_manifest(path: Path | None) -> dict[str, str]:
     return dict(manifest)
 
 
+#: May this caller register a document now? (A rate limit per principal.)
+Admission = Callable[[Principal], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A document to store under its hash once it has validated."""
+
+    digest: str
+    document: str
+
+
 class Documents:
-    def __init__(self, store: TextStore, manifest: dict[str, str], trusted_only: bool) -> None:
+    def __init__(
+        self,
+        store: TextStore,
+        manifest: dict[str, str],
+        trusted_only: bool,
+        *,
+        max_bytes: int = 32 * 1024,
+        admit: Admission | None = None,
+    ) -> None:
         self.store = store
         self.manifest = manifest
         self.trusted_only = trusted_only
+        self.max_bytes = max_bytes
+        self.admit = admit
+
+    def registration(self, data: GraphQLRequestData, principal: Principal) -> Registration | None:
+        """What to store if this request's document validates: a hash sent with its
+        document, by a caller with credentials, within the size limit."""
+        digest = _persisted_hash(data)
+        query = data.query
+        if digest is None or query is None or not principal.authenticated:
+            return None
+        if len(query.encode()) > self.max_bytes or digest in self.manifest:
+            return None
+        return Registration(digest, query)
+
+    async def register(self, registration: Registration, principal: Principal) -> None:
+        if self.admit is not None and not await self.admit(principal):
+            log.info("persisted query registration over the rate limit; not stored")
+            return
+        await self.store.set_text(f"apq:{registration.digest}", registration.document, APQ_TTL)
 
     async def resolve(
         self, data: GraphQLRequestData, principal: Principal
@@ -70,10 +118,6 @@ class Documents:
                     return refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
             elif sha256(query) != digest:
                 return refusal("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
-            elif principal.authenticated and not self._untrusted(query, principal):
-                # Only callers with credentials register documents: anonymous traffic must
-                # not be able to fill (or, in memory, evict) the shared cache.
-                await self.store.set_text(f"apq:{digest}", query, APQ_TTL)
         if self._untrusted(query, principal):
             return refusal("Only trusted documents may run here.", "PERSISTED_QUERY_NOT_TRUSTED")
         return dataclasses.replace(data, query=query)

@@ -1,5 +1,6 @@
 """Per-principal request rate, counted in the cache backend so that, with Redis, every
 replica shares one count. Fixed one-minute windows: cheap, and exact enough for abuse.
+The same limiter counts failed authentications per client address (see ``web.auth``).
 
 If the backend fails, each process counts on its own for a while (the limit then holds per
 replica instead of overall) rather than letting everything through or refusing everything.
@@ -13,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from gateway.auth import CustomerPrincipal, Principal, ServicePrincipal
-from gateway.web.auth import GUARDED_PATHS, principal_of
+from gateway.web.auth import GUARDED_PATHS, principal_of, rate_limited
 
 log = logging.getLogger(__name__)
 
@@ -25,22 +26,53 @@ class RateLimiter:
     """``backend`` is the shared (Redis) cache backend, or None to count in this process."""
 
     def __init__(
-        self, backend: Any | None, limit: int, clock: Callable[[], float] = time.time
+        self,
+        backend: Any | None,
+        limit: int,
+        clock: Callable[[], float] = time.time,
+        *,
+        prefix: str = "ratelimit",
     ) -> None:
         self.backend = backend
         self.limit = limit
+        self.prefix = prefix
         self.clock = clock
         self.local: dict[str, int] = {}
         self._window = -1
 
-    async def retry_after(self, identity: str) -> float | None:
-        """None while under the limit; else the seconds until the window turns."""
+    async def retry_after(self, identity: str, limit: int | None = None) -> float | None:
+        """Counts one; None while the count is within ``limit`` (by default the limiter's
+        own), else the seconds until the window turns."""
         now = self.clock()
         window = int(now // WINDOW)
-        count = await self._count(f"ratelimit:{identity}:{window}", window)
-        if count <= self.limit:
+        count = await self._count(self._key(identity, window), window)
+        if count <= (self.limit if limit is None else limit):
             return None
         return WINDOW - now % WINDOW
+
+    async def exhausted(self, identity: str, limit: int) -> float | None:
+        """Counts nothing: None while fewer than ``limit`` were counted in this window,
+        else the seconds until it turns."""
+        now = self.clock()
+        window = int(now // WINDOW)
+        if await self._read(self._key(identity, window), window) < limit:
+            return None
+        return WINDOW - now % WINDOW
+
+    def _key(self, identity: str, window: int) -> str:
+        return f"{self.prefix}:{identity}:{window}"
+
+    async def _read(self, key: str, window: int) -> int:
+        if self.backend is None:
+            return self._read_here(key, window)
+        try:
+            return int(await self.backend.get(key) or 0)
+        except Exception:
+            log.warning("rate-limit backend failed; counting in this process", exc_info=True)
+            return self._read_here(key, window)
+
+    def _read_here(self, key: str, window: int) -> int:
+        return self.local.get(key, 0) if window == self._window else 0
 
     async def _count(self, key: str, window: int) -> int:
         if self.backend is None:
@@ -80,17 +112,6 @@ def rate_limiting(
         wait = await limiter().retry_after(identity_of(request, principal_of(request)))
         if wait is None:
             return await handler(request)
-        return web.json_response(
-            {
-                "errors": [
-                    {
-                        "message": "Too many requests; retry later.",
-                        "extensions": {"code": "RATE_LIMITED"},
-                    }
-                ]
-            },
-            status=429,
-            headers={"Retry-After": str(max(1, int(wait + 0.999)))},
-        )
+        return rate_limited(wait)
 
     return limit

@@ -19,6 +19,7 @@ from cross_web import AsyncHTTPRequestAdapter
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -29,6 +30,7 @@ from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
 from gateway.web.documents import Documents, refusal
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
+from gateway.web.sockets import Admission, GuardedTransportWS
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
@@ -36,6 +38,8 @@ MUTATION = re.compile(r"\bmutation\b")
 SUBSCRIPTION = re.compile(r"^\s*subscription\b")
 OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)")
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
+#: Operations one socket may run at once (subscriptions, mostly).
+MAX_OPERATIONS_PER_SOCKET = 20
 
 ContextFactory = Callable[[web.Request], Awaitable[Any]]
 
@@ -48,6 +52,8 @@ Authenticate = Callable[[str | None], Principal]
 
 
 class GraphQLView(StrawberryView[Any, None]):
+    graphql_transport_ws_handler_class = GuardedTransportWS
+
     def __init__(
         self,
         *args: Any,
@@ -55,9 +61,15 @@ class GraphQLView(StrawberryView[Any, None]):
         authenticate: Authenticate,
         metrics: OperationObserver | None = None,
         documents: Documents | None = None,
+        admission: Admission | None = None,
+        anonymous_max_document_bytes: int = 8 * 1024,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
         super().__init__(*args, **kwargs)
+        self.admission = admission
+        self.anonymous_max_document_bytes = anonymous_max_document_bytes
         self._context_factory = context_factory
         self._authenticate = authenticate
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
@@ -94,7 +106,8 @@ class GraphQLView(StrawberryView[Any, None]):
 
     async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
         """Browsers cannot set headers on a WebSocket: the token may come in
-        ``connection_init``'s payload as ``{"Authorization": "Bearer ..."}``."""
+        ``connection_init``'s payload as ``{"Authorization": "Bearer ..."}``. A socket
+        without valid credentials either way is refused (4403)."""
         params = getattr(context, "connection_params", None) or {}
         given = params.get("Authorization") or params.get("authorization")
         if isinstance(given, str):
@@ -102,6 +115,8 @@ class GraphQLView(StrawberryView[Any, None]):
                 context.principal = self._authenticate(given)
             except Unauthenticated:
                 raise ConnectionRejectionError from None
+        if not context.principal.authenticated:
+            raise ConnectionRejectionError
         return cast(UnsetType, UNSET)
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
@@ -146,17 +161,28 @@ class GraphQLView(StrawberryView[Any, None]):
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         data: GraphQLRequestData | None = kwargs.get("request_data")
+        principal: Principal = kwargs["context"].principal
+        registration = None
         if self.documents is not None and data is not None:
-            resolved = await self.documents.resolve(data, kwargs["context"].principal)
+            resolved = await self.documents.resolve(data, principal)
             if isinstance(resolved, ExecutionResult):
                 return resolved
+            registration = self.documents.registration(resolved, principal)
             kwargs["request_data"] = data = resolved
+        if data is not None and self._too_large_for(data, principal):
+            return refusal(
+                f"Without credentials a document may be at most "
+                f"{self.anonymous_max_document_bytes} bytes; send a bearer token.",
+                "DOCUMENT_TOO_LARGE",
+            )
         if data is not None and SUBSCRIPTION.search(data.query or ""):
             return refusal(
                 "Subscriptions run over a WebSocket (graphql-transport-ws), not plain HTTP.",
                 "SUBSCRIPTION_NEEDS_WEBSOCKET",
             )
         result = await super().execute_single(*args, **kwargs)
+        if registration is not None and self.documents is not None and _validated(result):
+            await self.documents.register(registration, principal)
         if self.metrics is not None and data is not None:
             failed = bool(getattr(result, "errors", None))
             name = data.operation_name or _operation_name(data.query or "")
@@ -190,6 +216,18 @@ class GraphQLView(StrawberryView[Any, None]):
         if any(MUTATION.search(data.query or "") for data in request_data):
             return [await run(data) for data in request_data]  # mutations run in order
         return await asyncio.gather(*(run(data) for data in request_data))
+
+    def _too_large_for(self, data: GraphQLRequestData, principal: Principal) -> bool:
+        """Checked before parsing: a parsed document takes some 70 times its text."""
+        return (
+            not principal.authenticated
+            and len(data.query or "") > self.anonymous_max_document_bytes
+        )
+
+
+def _validated(result: object) -> bool:
+    """The document parsed, validated and was allowed to run (whatever it then did)."""
+    return isinstance(result, ExecutionResult) and not isinstance(result, PreExecutionError)
 
 
 def _operation_name(document: str) -> str | None:

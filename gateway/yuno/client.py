@@ -5,6 +5,7 @@ a body that does not fit its model is a ``YunoProtocolError``. Writes that Yuno 
 carry an ``X-Idempotency-Key``: the caller's, or one made here, reused on every retry.
 """
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from gateway.settings import Settings
 from gateway.yuno import wire
 from gateway.yuno.breaker import CircuitBreaker
-from gateway.yuno.errors import YunoProtocolError
+from gateway.yuno.errors import YunoNotFound, YunoProtocolError
 from gateway.yuno.models import (
     CancelRequest,
     CaptureRequest,
@@ -250,10 +251,16 @@ class YunoClient:
         return _parse(model, await self.transport.send(call), unwrap=unwrap)
 
 
+#: What a Yuno id or token looks like (uuid4 strings, in practice): nothing that could
+#: change a path once aiohttp and yarl have normalized it ("%2e%2e", "/", "?", "#", "..").
+_YUNO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
 def _segment(value: str) -> str:
-    """Ids go into paths; refuse anything that could change the path instead of quoting it."""
-    if not value or "/" in value or "?" in value or "#" in value or value in {".", ".."}:
-        raise YunoProtocolError("not a valid Yuno id")
+    """Ids go into paths only when they have Yuno's shape; anything else is answered as
+    Yuno answers an unknown id, without asking it."""
+    if not _YUNO_ID.fullmatch(value):
+        raise YunoNotFound("not a Yuno id", status=404, code="NOT_FOUND")
     return value
 
 

@@ -175,7 +175,7 @@ async def test_documents_and_phones_are_not_mistaken_for_cards(
             "input": {
                 "merchantCustomerId": "company-1",
                 "document": {"documentType": "CNPJ", "documentNumber": "45079900000002"},
-                "phone": {"countryCode": "55", "number": "4507990000000002"},
+                "phone": {"countryCode": "55", "number": "11 91234-5678"},
             }
         },
     )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from gateway.sandbox import Sandbox, SandboxConfig
+from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from tests.conftest import GatewayClient
 from tests.documents import (
@@ -24,6 +25,13 @@ from tests.resolvers.test_checkout_flows import enroll_card
 from tests.storefront import create_checkout_session, create_customer, pay_session
 
 MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def gateway_settings(settings: Settings) -> Settings:
+    """A merchant whose identity provider also signs support agents' tokens lets a
+    customer token's ``scope`` claim grant refunds (tests/auth/test_shopper_scopes.py)."""
+    return settings.model_copy(update={"shopper_scopes_allowed": ["payments:refund"]})
 
 
 @dataclass

@@ -154,3 +154,19 @@ async def test_an_unknown_id_reads_as_null(gateway: GatewayClient) -> None:
         'payment(id: "nope") { id } checkoutSession(id: "nope") { id } }'
     )
     assert result == {"customer": None, "payment": None, "checkoutSession": None}
+
+
+async def test_one_payment_asked_for_many_times_in_a_query_is_one_call(
+    gateway: GatewayClient, yuno: YunoClient, sandbox: Sandbox
+) -> None:
+    """Payments are never in the lookup cache, so only the request's DataLoader can
+    de-duplicate these: five fields, one Yuno call."""
+    session_id = await create_checkout_session(gateway, await create_customer(gateway))
+    payment_id = (await pay_session(gateway, yuno, session_id))["payment"]["id"]
+    sandbox.clear_requests()
+
+    aliases = " ".join(f"p{n}: payment(id: $id) {{ id status }}" for n in range(5))
+    data = await gateway.data(f"query($id: ID!) {{ {aliases} }}", {"id": payment_id})
+
+    assert {data[f"p{n}"]["id"] for n in range(5)} == {payment_id}
+    assert calls(sandbox, "GET", f"/v1/payments/{payment_id}") == 1

@@ -30,9 +30,9 @@ from gateway.yuno.errors import (
     YunoUnavailable,
 )
 from gateway.yuno.models import CustomerUpdate, PaymentCreate
-from gateway.yuno.transport import Call
 from gateway.yuno.models.common import MoneyRequest
 from gateway.yuno.models.payments import CheckoutRequest, PaymentMethodRequest
+from gateway.yuno.transport import Call
 from tests.yuno.test_client_flows import new_customer, pay
 
 #: The client's per-attempt timeout here, and how long held faults keep a request (longer).

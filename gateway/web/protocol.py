@@ -1,0 +1,62 @@
+"""The HTTP/1 connection below the app: what is answered before any handler runs.
+
+A request aiohttp cannot parse (a header or the request line past 8 KB, too many headers,
+broken framing) never reaches a middleware. aiohttp answers it itself with a text body that
+quotes the start of the offending line, often a bearer token, and logs a traceback with the
+same bytes. Here it gets a short JSON error instead (431 for a line too long, else 400) and
+one log line naming only the kind of fault. Anything else keeps aiohttp's handling.
+
+aiohttp has no hook for this (aio-libs/aiohttp#3287), so ``AppRunner`` makes its server
+build connections with a ``RequestHandler`` of ours; ``gateway.server`` runs it.
+"""
+
+import logging
+from http import HTTPStatus
+
+from aiohttp import web, web_protocol
+from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, LineTooLong
+
+log = logging.getLogger(__name__)
+
+
+def refusal(exc: HttpProcessingError) -> web.Response:
+    """The answer to a request that could not be parsed; nothing of the request in it."""
+    if isinstance(exc, LineTooLong):
+        status, code = HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "HEADERS_TOO_LARGE"
+        message = "A header or the request line is longer than 8 KB."
+    else:
+        status, code, message = HTTPStatus.BAD_REQUEST, "BAD_REQUEST", "Malformed HTTP request."
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    response = web.json_response(body, status=status)
+    response.force_close()
+    return response
+
+
+class RequestHandler(web_protocol.RequestHandler):
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if not isinstance(exc, HttpProcessingError):
+            return super().handle_error(request, status, exc, message)
+        # Non-HTTP traffic (TLS to a plain port, scanners) is noise on a public port.
+        level = logging.DEBUG if isinstance(exc, BadHttpMethod) else logging.INFO
+        log.log(level, "unparsable HTTP request from %s: %s", request.remote, type(exc).__name__)
+        return refusal(exc)
+
+
+class Server(web.Server):
+    def __call__(self) -> web_protocol.RequestHandler:
+        return RequestHandler(self, loop=self._loop, **self._kwargs)
+
+
+class AppRunner(web.AppRunner):
+    """``aiohttp.web.AppRunner`` whose connections answer unparsable requests as above."""
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = Server  # built by the app, with its handler and factory; same state
+        return server
