@@ -1,25 +1,37 @@
 """What a verified Yuno webhook changes: subscribers hear about payments, caches forget
-enrolled methods. Each delivery counts once, however often Yuno retries it."""
+enrolled methods.
+
+Each delivery counts once, however often Yuno retries it or an attacker replays it: a
+delivery is known by its identity (yuno/webhooks.py) in a ledger of its own (events/ledger.py)
+that no other traffic can flush, and an event whose object is older than the replay window
+is refused outright, since the ledger forgets after that long. A payment state older than
+the newest one published is not published again; when two states cannot be ordered (same
+``updated_at``, or none), Yuno is asked for the payment and its answer is published instead.
+"""
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
 from gateway.events import EventBus
+from gateway.events.ledger import Delivery, Order, WebhookLedger, ledger_for
 from gateway.loaders import Upstream
 from gateway.loaders.loaders import customer_methods_key
-from gateway.yuno.errors import YunoProtocolError
-from gateway.yuno.webhooks import WebhookEvent, parse_event, signature_matches
+from gateway.yuno.errors import YunoProtocolError, YunoUnavailable
+from gateway.yuno.models import Payment
+from gateway.yuno.webhooks import EnrolledMethod, WebhookEvent, parse_event, signature_matches
 
 log = logging.getLogger(__name__)
-
-#: Yuno retries a delivery for days; a day of memory catches the retries that matter.
-DEDUPE_TTL = 24 * 3600.0
 
 
 def payment_topic(payment_id: str) -> str:
     return f"payment:{payment_id}"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -27,27 +39,86 @@ class WebhookReceiver:
     upstream: Upstream
     bus: EventBus
     secret: SecretStr | None
+    ledger: WebhookLedger
 
-    async def __call__(self, raw: bytes, signature: str | None) -> int:
-        """The HTTP status to answer Yuno with."""
+    @classmethod
+    def for_upstream(
+        cls, upstream: Upstream, bus: EventBus, secret: SecretStr | None
+    ) -> "WebhookReceiver":
+        """The ledger sits beside the lookup cache: in Redis when the cache is Redis."""
+        cache = upstream.cache
+        client = None if cache.in_process else getattr(cache.backend, "client", None)
+        return cls(upstream, bus, secret, ledger_for(client, upstream.settings.cache_namespace))
+
+    @property
+    def window(self) -> float:
+        return self.upstream.settings.webhook_replay_window
+
+    async def __call__(self, raw: bytes, signature: str | None) -> Delivery:
         if self.secret is None or not signature_matches(
             self.secret.get_secret_value(), raw, signature
         ):
-            return 401
+            return Delivery.REFUSED_SIGNATURE
         try:
             event = parse_event(raw)
         except YunoProtocolError:
-            return 400
-        if await self.upstream.cache.claim(f"webhook:{event.dedupe_key}", DEDUPE_TTL):
-            await self._apply(event)
-        return 200
+            return Delivery.MALFORMED
+        delivery = await self._receive(event)
+        level = logging.WARNING if delivery is Delivery.EXPIRED else logging.INFO
+        extra = {"type_event": event.type_event, "retry": event.retry}
+        log.log(level, "webhook %s", delivery.value, extra=extra)
+        return delivery
 
-    async def _apply(self, event: WebhookEvent) -> None:
-        payment, method = event.data.payment, event.data.payment_method
-        if payment is not None:
-            await self.bus.publish(payment_topic(payment.id), payment.model_dump_json().encode())
-        if method is not None and method.customer_id:
+    async def _receive(self, event: WebhookEvent) -> Delivery:
+        identity, issued_at = event.identity, event.issued_at
+        if identity is None or issued_at is None:
+            return Delivery.IGNORED
+        if (_utc_now() - issued_at).total_seconds() > self.window:
+            return Delivery.EXPIRED
+        if not await self.ledger.first_sighting(identity, self.window):
+            return Delivery.DUPLICATE
+        try:
+            delivery = await self._apply(event)
+        except BaseException:
+            await self.ledger.forget(identity)  # Yuno's retry gets another chance
+            raise
+        if delivery is Delivery.UNAVAILABLE:
+            await self.ledger.forget(identity)
+        return delivery
+
+    async def _apply(self, event: WebhookEvent) -> Delivery:
+        delivery = Delivery.ACCEPTED
+        if event.data.payment is not None:
+            delivery = await self._publish(event.data.payment)
+        if event.data.payment_method is not None:
+            await self._refresh_methods(event.data.payment_method)
+        return delivery
+
+    async def _publish(self, payment: Payment) -> Delivery:
+        order = await self._advance(payment)
+        if order is Order.STALE:
+            return Delivery.STALE
+        if order is Order.TIE:
+            try:
+                payment = await self.upstream.client.get_payment(payment.id)
+            except YunoUnavailable:
+                log.warning("webhook order unsettled: Yuno unavailable", exc_info=True)
+                return Delivery.UNAVAILABLE
+            if await self._advance(payment) is Order.STALE:  # Yuno's word settles a tie
+                return Delivery.STALE
+        await self.bus.publish(payment_topic(payment.id), payment.model_dump_json().encode())
+        return Delivery.ACCEPTED
+
+    async def _advance(self, payment: Payment) -> Order:
+        """How this state compares to the newest known; recorded if newer. Without an
+        ``updated_at`` it cannot be ordered at all."""
+        if payment.updated_at is None:
+            return Order.TIE
+        state = f"{payment.status}/{payment.sub_status or ''}"
+        return await self.ledger.advance(payment.id, payment.updated_at, state, self.window)
+
+    async def _refresh_methods(self, method: EnrolledMethod) -> None:
+        if method.customer_id:
             cache = self.upstream.cache
             await cache.invalidate(customer_methods_key(method.customer_id))
             await cache.bump(method.customer_id, self.upstream.settings.cache_ttl_payment_methods)
-        log.info("webhook applied", extra={"type_event": event.type_event})

@@ -1,18 +1,37 @@
 """``POST /webhooks/yuno``: where Yuno (or the emulator) reports payment and enrollment
-changes. The handler only moves bytes; verification and effects are the receiver's."""
+changes. The handler only moves bytes and turns the receiver's verdict into HTTP; checks
+and effects are the receiver's.
+
+Yuno retries anything but a 2xx for days, so every verified delivery is acknowledged,
+including duplicates, stale and expired events (applied or not, a retry cannot change
+that); only a bad signature (401), a malformed body (400) and an order that Yuno could not
+settle for now (503, so the retry comes) are not.
+"""
 
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-Receiver = Callable[[bytes, str | None], Awaitable[int]]
+from gateway.events.ledger import Delivery
+
+Receiver = Callable[[bytes, str | None], Awaitable[Delivery]]
 RECEIVER: web.AppKey[Receiver] = web.AppKey("webhook_receiver")
 MAX_WEBHOOK_BYTES = 1024**2
+
+STATUS_OF: dict[Delivery, int] = {
+    Delivery.REFUSED_SIGNATURE: 401,
+    Delivery.MALFORMED: 400,
+    Delivery.UNAVAILABLE: 503,
+}
 
 
 async def receive(request: web.Request) -> web.Response:
     raw = await request.read()
     if len(raw) > MAX_WEBHOOK_BYTES:
         return web.json_response({"status": "too large"}, status=413)
-    status = await request.app[RECEIVER](raw, request.headers.get("x-hmac-signature"))
-    return web.json_response({"status": "ok" if status == 200 else "refused"}, status=status)
+    delivery = await request.app[RECEIVER](raw, request.headers.get("x-hmac-signature"))
+    status = STATUS_OF.get(delivery, 200)
+    if delivery is Delivery.REFUSED_SIGNATURE:  # an unverified caller learns nothing more
+        return web.json_response({"status": "refused"}, status=status)
+    body = {"status": "ok" if status == 200 else "refused", "delivery": delivery.value}
+    return web.json_response(body, status=status)

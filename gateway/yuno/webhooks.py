@@ -1,15 +1,18 @@
-"""Yuno's webhooks: the signature check and the envelope.
+"""Yuno's webhooks: the signature check, the envelope, and what identifies one delivery.
 
 Yuno signs each delivery with ``x-hmac-signature`` = Base64(HMAC-SHA256(secret, raw body));
-it is checked over the raw bytes, in constant time, before anything is parsed.
+it is checked over the raw bytes, in constant time, before anything is parsed. The
+signature covers no timestamp (yuno-api.md §7.3), so a captured delivery stays valid
+forever: what protects against replays is the event's identity and the age of the object
+it carries (``updated_at``), both read here.
 """
 
 import base64
 import hashlib
 import hmac
+from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from pydantic import ValidationError, field_validator
 
 from gateway.yuno import wire
@@ -42,8 +45,9 @@ class EventData(YunoModel):
 class WebhookEvent(YunoModel):
     type: str
     type_event: str
+    #: 0 on Yuno's first attempt, then 1, 2, ...: the only part of the body a retry changes.
+    retry: int = 0
     data: EventData
-    dedupe_key: str = ""
 
     @field_validator("type_event")
     @classmethod
@@ -52,17 +56,50 @@ class WebhookEvent(YunoModel):
             raise ValueError("type_event is '<type>.<event>'")
         return value
 
+    @property
+    def identity(self) -> str | None:
+        """The same for every retry of one delivery, different for each change Yuno reports
+        (yuno-api.md §7.1: ``data.idempotency_key`` with ``type_event``, and the object's
+        state, since enrollment events carry no key). None when the event carries neither
+        a payment nor a payment method."""
+        payment, method = self.data.payment, self.data.payment_method
+        if payment is not None:
+            parts = [self.data.idempotency_key, payment.id, payment.status, payment.sub_status]
+            moment = payment.updated_at
+        elif method is not None:
+            parts = [method.customer_id, method.vaulted_token or method.id, method.status]
+            moment = method.updated_at
+        else:
+            return None
+        fields = [self.type_event, *(part or "" for part in parts), _instant(moment)]
+        return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+    @property
+    def issued_at(self) -> datetime | None:
+        """When the reported object last changed, in UTC: how old the event is."""
+        payment, method = self.data.payment, self.data.payment_method
+        if payment is not None:
+            return as_utc(payment.updated_at or payment.created_at)
+        if method is not None:
+            return as_utc(method.updated_at or method.created_at)
+        return None
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Yuno writes UTC; a timestamp without an offset is read as UTC too."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _instant(moment: datetime | None) -> str:
+    utc = as_utc(moment)
+    return "" if utc is None else utc.astimezone(UTC).isoformat()
+
 
 def parse_event(raw: bytes) -> WebhookEvent:
-    """The envelope, with a key that is the same for every retry of one delivery."""
     try:
         document: Any = wire.loads(raw)
-        event = WebhookEvent.model_validate(document)
+        return WebhookEvent.model_validate(document)
     except (ValueError, ValidationError) as exc:
         raise YunoProtocolError("not a Yuno webhook") from exc
-    data = document.get("data") if isinstance(document, dict) else None
-    fingerprint = (
-        event.data.idempotency_key
-        or hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
-    )
-    return event.model_copy(update={"dedupe_key": f"{event.type_event}:{fingerprint}"})
