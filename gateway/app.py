@@ -17,7 +17,7 @@ from gateway.auth import Principal
 from gateway.auth.authenticator import Authenticator
 from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
-from gateway.metrics import METRICS, Metrics, metrics_endpoint
+from gateway.metrics import METRICS, Metrics, metrics_endpoint, operation_metrics
 from gateway.resolvers.context import Context, ItemBudget, SdkConfig
 from gateway.resolvers.idempotency import caller
 from gateway.resolvers.webhooks import WebhookReceiver
@@ -32,6 +32,7 @@ from gateway.web.documents import Documents, load_manifest
 from gateway.web.graphiql import add_graphiql_routes
 from gateway.web.health import READY, add_health_routes
 from gateway.web.middlewares import REQUEST_ID, request_id
+from gateway.web.operations import Operations
 from gateway.web.ratelimit import RateLimiter, rate_limiting
 from gateway.web.sockets import Admission
 from gateway.web.view import GraphQLView
@@ -101,11 +102,12 @@ def create_app(settings: Settings) -> web.Application:
             max_fields=settings.max_fields,
             max_field_repeats=settings.max_field_repeats,
             document_cache_bytes=settings.document_cache_bytes,
+            observers=[operation_metrics(metrics)],
         ),
         graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
-        metrics=metrics,
+        operations=Operations(settings.max_tokens),
         documents=Documents(
             _PersistedQueries(app),
             load_manifest(settings.trusted_documents_file),

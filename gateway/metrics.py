@@ -9,14 +9,18 @@ bounded set of well-formed names becomes a label; the rest count as ``other``.
 
 import hmac
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from aiohttp import web
+from graphql import OperationType, get_operation_ast
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
+from strawberry.extensions import SchemaExtension
 
 from gateway.loaders.cache import LookupCache
 from gateway.yuno.breaker import BreakerState, CircuitBreaker
@@ -153,3 +157,32 @@ def metrics_endpoint(token: SecretStr | None) -> Handler:
         return await serve_metrics(request)
 
     return guarded
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts each query and mutation by its operation name (from the parsed document) and
+    outcome, with its duration. Subscriptions last as long as a client likes: not timed."""
+
+    metrics: ClassVar[Metrics]
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        document = context.graphql_document
+        operation = (
+            None if document is None else get_operation_ast(document, context.operation_name)
+        )
+        if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
+            return
+        name = context.operation_name or (
+            operation.name.value if operation is not None and operation.name else None
+        )
+        result = context.result
+        failed = bool(context.pre_execution_errors) or bool(result is not None and result.errors)
+        self.metrics.observe_operation(name, failed, time.perf_counter() - started)
+
+
+def operation_metrics(metrics: Metrics) -> type[OperationMetrics]:
+    """The extension class feeding this app's registry (one per schema, never per request)."""
+    return type("OperationMetrics", (OperationMetrics,), {"metrics": metrics})

@@ -10,7 +10,7 @@ from gateway.auth import Scope
 from gateway.resolvers.context import Context
 from gateway.resolvers.idempotency import key_or_new, yuno_key
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
-from gateway.yuno.errors import YunoRequestError, YunoUnavailable
+from gateway.yuno.errors import YunoConnectFailed, YunoRequestError, YunoUnavailable
 from gateway.yuno.models import CancelRequest, CaptureRequest, Payment, RefundRequest
 from gateway.yuno.models.common import MoneyRequest
 from gateway.yuno.models.payments import AUTHORIZE, MONEY_MOVING_TRANSACTIONS
@@ -117,6 +117,8 @@ async def _act(
         moved = await action(current, transaction_id, key)
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error),))
+    except YunoConnectFailed:
+        raise  # never sent: nothing moved, the caller may simply try again
     except YunoUnavailable:
         return Outcome.failed(
             "PAYMENT_OUTCOME_UNKNOWN",

@@ -20,6 +20,7 @@ from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
 from gateway.resolvers.webhooks import payment_topic
 from gateway.yuno.errors import (
+    YunoConnectFailed,
     YunoNotFound,
     YunoRequestError,
     YunoRequestInProcess,
@@ -252,6 +253,8 @@ async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[P
     except YunoRequestError as error:
         fields: dict[str, Field] = {"INVALID_PARAMETERS": ("paymentMethod",)}
         return Outcome(problems=(problem_from_yuno(error, fields),))
+    except YunoConnectFailed:
+        raise  # never sent: no payment exists, the caller may simply try again
     except YunoUnavailable:
         found = await _created_with(ctx, body.merchant_order_id, key)
         if found is None:

@@ -4,12 +4,12 @@ Depth and alias limits are validation rules made once here, not per request: str
 validation cache keys on the rule classes, and a rule class made per request never hits.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.federation.schema import FederationAny
@@ -60,6 +60,7 @@ def build_schema(
     max_fields: int = MAX_FIELDS,
     max_field_repeats: int = MAX_FIELD_REPEATS,
     document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
+    observers: Sequence[type[SchemaExtension]] = (),
 ) -> GatewaySchema:
     rules: list[type[ASTValidationRule]] = [
         depth_rule(max_depth, None, None),
@@ -76,6 +77,7 @@ def build_schema(
             document_cache(document_cache_bytes),
             lambda: AddValidationRules(rules),
             ErrorCodes,
+            *observers,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": max_batch}),
     )

@@ -7,11 +7,9 @@ orjson encoding, and batches whose mutations run one after another.
 """
 
 import asyncio
-import re
-import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import orjson
 from aiohttp import WSCloseCode, web
@@ -30,22 +28,16 @@ from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
 from gateway.web.documents import Documents, refusal
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
+from gateway.web.operations import Operations
 from gateway.web.sockets import Admission, GuardedTransportWS
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPES = ("application/json", GRAPHQL_RESPONSE)
-MUTATION = re.compile(r"\bmutation\b")
-SUBSCRIPTION = re.compile(r"^\s*subscription\b")
-OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)")
 WANTS_GRAPHQL_RESPONSE = web.ResponseKey("wants_graphql_response", bool)
 #: Operations one socket may run at once (subscriptions, mostly).
 MAX_OPERATIONS_PER_SOCKET = 20
 
 ContextFactory = Callable[[web.Request], Awaitable[Any]]
-
-
-class OperationObserver(Protocol):
-    def observe_operation(self, name: str | None, failed: bool, seconds: float) -> None: ...
 
 
 Authenticate = Callable[[str | None], Principal]
@@ -59,7 +51,7 @@ class GraphQLView(StrawberryView[Any, None]):
         *args: Any,
         context_factory: ContextFactory,
         authenticate: Authenticate,
-        metrics: OperationObserver | None = None,
+        operations: Operations,
         documents: Documents | None = None,
         admission: Admission | None = None,
         anonymous_max_document_bytes: int = 8 * 1024,
@@ -73,13 +65,13 @@ class GraphQLView(StrawberryView[Any, None]):
         self._context_factory = context_factory
         self._authenticate = authenticate
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
-        self.metrics = metrics
+        self.operations = operations
         self.documents = documents
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if wants_graphiql(request) and GRAPHIQL in request.app:
             return await graphiql_page(request)
-        refusal = _refusal(request)
+        refusal = _refusal(request, self.operations)
         if refusal is None and self.documents is not None and _hash_only_get(request):
             expanded = await self.documents.expand_get(request)
             if isinstance(expanded, web.Response):
@@ -159,7 +151,6 @@ class GraphQLView(StrawberryView[Any, None]):
         return sub_response
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
         data: GraphQLRequestData | None = kwargs.get("request_data")
         principal: Principal = kwargs["context"].principal
         registration = None
@@ -175,7 +166,7 @@ class GraphQLView(StrawberryView[Any, None]):
                 f"{self.anonymous_max_document_bytes} bytes; send a bearer token.",
                 "DOCUMENT_TOO_LARGE",
             )
-        if data is not None and SUBSCRIPTION.search(data.query or ""):
+        if data is not None and self.operations.is_subscription(data.query, data.operation_name):
             return refusal(
                 "Subscriptions run over a WebSocket (graphql-transport-ws), not plain HTTP.",
                 "SUBSCRIPTION_NEEDS_WEBSOCKET",
@@ -183,10 +174,6 @@ class GraphQLView(StrawberryView[Any, None]):
         result = await super().execute_single(*args, **kwargs)
         if registration is not None and self.documents is not None and _validated(result):
             await self.documents.register(registration, principal)
-        if self.metrics is not None and data is not None:
-            failed = bool(getattr(result, "errors", None))
-            name = data.operation_name or _operation_name(data.query or "")
-            self.metrics.observe_operation(name, failed, time.perf_counter() - started)
         return result
 
     async def execute_operation(
@@ -213,7 +200,7 @@ class GraphQLView(StrawberryView[Any, None]):
                 request_data=data,
             )
 
-        if any(MUTATION.search(data.query or "") for data in request_data):
+        if any(self.operations.is_mutation(d.query, d.operation_name) for d in request_data):
             return [await run(data) for data in request_data]  # mutations run in order
         return await asyncio.gather(*(run(data) for data in request_data))
 
@@ -230,19 +217,13 @@ def _validated(result: object) -> bool:
     return isinstance(result, ExecutionResult) and not isinstance(result, PreExecutionError)
 
 
-def _operation_name(document: str) -> str | None:
-    """The first operation's name, without parsing (metrics only)."""
-    found = OPERATION_NAME.search(document)
-    return found.group(1) if found else None
-
-
 def _hash_only_get(request: web.Request) -> bool:
     return (
         request.method == "GET" and "query" not in request.query and "extensions" in request.query
     )
 
 
-def _refusal(request: web.Request) -> web.Response | None:
+def _refusal(request: web.Request, operations: Operations) -> web.Response | None:
     """Answer here what strawberry would answer with a vague 400."""
     if request.method == "POST":
         content_type = request.content_type
@@ -251,7 +232,9 @@ def _refusal(request: web.Request) -> web.Response | None:
                 {"errors": [{"message": f"Unsupported content type {content_type!r}; send JSON."}]},
                 status=415,
             )
-    if request.method == "GET" and MUTATION.search(request.query.get("query", "")):
+    if request.method == "GET" and operations.is_mutation(
+        request.query.get("query"), request.query.get("operationName")
+    ):
         return web.json_response(
             {"errors": [{"message": "Mutations are not allowed over GET; use POST."}]},
             status=405,

@@ -9,6 +9,7 @@ response to it.
     ├── YunoUnavailable         Yuno gave no usable answer; the same request may succeed later
     │   ├── YunoTimeout         no answer within the timeout
     │   ├── YunoConnectionError the connection failed or was dropped
+    │   │   └── YunoConnectFailed   it could not even be made: the request never left
     │   ├── YunoServerError     5xx or 429
     │   └── YunoCircuitOpen     not even tried: the breaker is open after repeated failures
     ├── YunoProtocolError       a 2xx whose body is not what Yuno documents
@@ -79,6 +80,11 @@ class YunoTimeout(YunoUnavailable):
 
 class YunoConnectionError(YunoUnavailable):
     """The connection could not be made or was dropped before an answer."""
+
+
+class YunoConnectFailed(YunoConnectionError):
+    """No connection could be made (refused, or not within the connect timeout): unlike a
+    read timeout, this request certainly never reached Yuno, so no write happened."""
 
 
 class YunoServerError(YunoUnavailable):

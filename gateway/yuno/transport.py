@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from gateway.yuno.breaker import CircuitBreaker
 from gateway.yuno.errors import (
     YunoCircuitOpen,
+    YunoConnectFailed,
     YunoConnectionError,
     YunoRequestInProcess,
     YunoRequestNotSent,
@@ -112,11 +113,14 @@ class Transport:
         deadline = loop.time() + self._retry.deadline
         retry_safe = is_retry_safe(call.method, call.idempotency_key)
         attempt = 0
+        reached = False  # whether any attempt may have reached Yuno
         while True:
             attempt += 1
             try:
                 return await self._attempt(call)
             except (YunoUnavailable, YunoRequestInProcess) as exc:
+                never_sent = isinstance(exc, YunoConnectFailed | YunoCircuitOpen)
+                reached = reached or not never_sent
                 delay = max(self._retry.delay(attempt), getattr(exc, "retry_after", 0.0))
                 if (
                     isinstance(exc, YunoCircuitOpen)
@@ -124,6 +128,11 @@ class Transport:
                     or attempt >= self._retry.attempts
                     or loop.time() + delay >= deadline
                 ):
+                    if reached and isinstance(exc, YunoConnectFailed):
+                        # This attempt never left, but an earlier one may have been applied.
+                        raise YunoTimeout(
+                            f"Yuno did not answer {call.method} {call.path} in time"
+                        ) from exc
                     raise
                 log.info(
                     "retrying Yuno call",
@@ -196,6 +205,10 @@ class Transport:
                 if response.status == 429:
                     raise _rate_limited(response.headers.get("Retry-After"), raw, request_id)
                 return response.status, raw
+        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as exc:
+            raise YunoConnectFailed(
+                f"no connection to Yuno for {call.method} {call.path}: not sent"
+            ) from exc
         except TimeoutError as exc:
             raise YunoTimeout(f"Yuno did not answer {call.method} {call.path} in time") from exc
         except aiohttp.ClientError as exc:
