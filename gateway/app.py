@@ -19,7 +19,6 @@ from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.metrics import METRICS, Metrics, metrics_endpoint, operation_metrics
 from gateway.resolvers.context import Context, ItemBudget, SdkConfig
-from gateway.resolvers.idempotency import caller
 from gateway.resolvers.webhooks import WebhookReceiver
 from gateway.schema.card_numbers import contains_card_number
 from gateway.schema.documents import SizedLRU
@@ -159,7 +158,7 @@ class _PersistedQueries:
 def _registrations(app: web.Application) -> DocumentAdmission:
     async def admit(principal: Principal) -> bool:
         limiter = app[RUNTIME].registrations
-        return limiter is None or await limiter.retry_after(caller(principal)) is None
+        return limiter is None or await limiter.retry_after(principal.identity) is None
 
     return admit
 
@@ -168,7 +167,7 @@ def _admission(app: web.Application) -> Admission:
     """Each operation over a socket counts against its caller's rate limit, as a request."""
 
     async def admit(principal: Principal) -> float | None:
-        return await app[RUNTIME].limiter.retry_after(caller(principal))
+        return await app[RUNTIME].limiter.retry_after(principal.identity)
 
     return admit
 

@@ -16,6 +16,11 @@ class CustomerPrincipal:
 
     authenticated = True
 
+    @property
+    def identity(self) -> str:
+        """Who this is for idempotency keys and rate limits (and nothing secret)."""
+        return f"customer:{self.merchant_customer_id}"
+
     def can(self, scope: Scope) -> bool:
         return scope in self.scopes
 
@@ -29,6 +34,10 @@ class ServicePrincipal:
 
     authenticated = True
 
+    @property
+    def identity(self) -> str:
+        return f"service:{self.name}"
+
     def can(self, scope: Scope) -> bool:
         return scope in self.scopes
 
@@ -38,6 +47,8 @@ class Anonymous:
     """No credentials: only public fields (sdkConfig, introspection)."""
 
     authenticated = False
+    #: One identity for every anonymous caller; the edge counts them by address instead.
+    identity = "anonymous"
 
     def can(self, scope: Scope) -> bool:
         return False

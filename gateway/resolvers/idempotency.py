@@ -14,7 +14,7 @@ Client keys are checked at the edge (``KEY_FORMAT``): visible ASCII, 1 to
 import re
 import uuid
 
-from gateway.auth import CustomerPrincipal, Principal, ServicePrincipal
+from gateway.auth import Principal
 from gateway.yuno.client import new_idempotency_key
 
 _NAMESPACE = uuid.UUID("8d6c3f9e-3a51-4b0e-9a43-5f1e0c2b7d14")
@@ -22,15 +22,6 @@ _NAMESPACE = uuid.UUID("8d6c3f9e-3a51-4b0e-9a43-5f1e0c2b7d14")
 #: Longest client key accepted (Yuno's own keys are UUIDs: 36 characters).
 MAX_KEY_LENGTH = 64
 KEY_FORMAT = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")
-
-
-def caller(principal: Principal) -> str:
-    """One identity per principal: idempotency and rate limits count by it."""
-    if isinstance(principal, CustomerPrincipal):
-        return f"customer:{principal.merchant_customer_id}"
-    if isinstance(principal, ServicePrincipal):
-        return f"service:{principal.name}"
-    return "anonymous"
 
 
 def valid_client_key(key: str) -> bool:
@@ -45,5 +36,5 @@ def key_or_new(given: str | None) -> str:
 
 def yuno_key(principal: Principal, operation: str, target: str, client_key: str) -> str:
     """The key Yuno sees for ``client_key``, private to this caller, operation and target."""
-    name = "\x1f".join((caller(principal), operation, target, client_key))
+    name = "\x1f".join((principal.identity, operation, target, client_key))
     return str(uuid.uuid5(_NAMESPACE, name))

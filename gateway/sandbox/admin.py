@@ -10,10 +10,10 @@ cannot send without a CORS preflight, which is never granted here), and never fr
 request a browser marks as cross-site or sends with another origin.
 """
 
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from gateway.sandbox.errors import invalid
 from gateway.sandbox.faults import rule_from_json
@@ -71,7 +71,6 @@ async def reset(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

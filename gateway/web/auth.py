@@ -13,9 +13,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from gateway.auth import ANONYMOUS, Principal
 from gateway.auth.authenticator import Authenticator, Unauthenticated
+from gateway.web.errors import error_response, retry_after
 
 if TYPE_CHECKING:  # ratelimit imports this module; the limiter is only passed in
     from gateway.web.ratelimit import RateLimiter
@@ -23,33 +25,25 @@ if TYPE_CHECKING:  # ratelimit imports this module; the limiter is only passed i
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")
 GUARDED_PATHS = frozenset({"/graphql"})
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-UNAUTHENTICATED_BODY = {
-    "errors": [
-        {
-            "message": "Missing, invalid or expired credentials.",
-            "extensions": {"code": "UNAUTHENTICATED"},
-        }
-    ]
-}
-RATE_LIMITED_BODY = {
-    "errors": [
-        {"message": "Too many requests; retry later.", "extensions": {"code": "RATE_LIMITED"}}
-    ]
-}
-
-
-def unauthenticated() -> web.Response:
-    return web.json_response(
-        UNAUTHENTICATED_BODY, status=401, headers={"WWW-Authenticate": "Bearer"}
+def unauthenticated(request: web.Request) -> web.Response:
+    return error_response(
+        request,
+        401,
+        "Missing, invalid or expired credentials.",
+        "UNAUTHENTICATED",
+        headers={"WWW-Authenticate": "Bearer"},
     )
 
 
-def rate_limited(wait: float) -> web.Response:
+def rate_limited(request: web.Request, wait: float) -> web.Response:
     """429 with ``Retry-After``: the whole seconds until the window turns, at least 1."""
-    return web.json_response(
-        RATE_LIMITED_BODY, status=429, headers={"Retry-After": str(max(1, int(wait + 0.999)))}
+    return error_response(
+        request,
+        429,
+        "Too many requests; retry later.",
+        "RATE_LIMITED",
+        headers={"Retry-After": retry_after(wait)},
     )
 
 
@@ -67,12 +61,12 @@ def authentication(
         if given is not None:
             wait = await limiter().exhausted(failures, failures_per_minute)
             if wait is not None:
-                return rate_limited(wait)
+                return rate_limited(request, wait)
         try:
             request[PRINCIPAL] = authenticator.authenticate(given)
         except Unauthenticated:
             await limiter().retry_after(failures, failures_per_minute)
-            return unauthenticated()
+            return unauthenticated(request)
         return await handler(request)
 
     return authenticate

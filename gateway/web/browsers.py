@@ -10,8 +10,9 @@ way Apollo Router does it: ``apollo-require-preflight``, ``x-apollo-operation-na
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from gateway.web.errors import error_response
 
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "authorization")
 ALLOWED_HEADERS = "Authorization, Content-Type, Accept, X-Request-ID, " + ", ".join(
@@ -24,17 +25,12 @@ def csrf_refusal(request: web.Request) -> web.Response | None:
         return None
     if any(name in request.headers for name in PREFLIGHT_HEADERS):
         return None
-    return web.json_response(
-        {
-            "errors": [
-                {
-                    "message": "This GET could be a cross-site request forgery: send it with an "
-                    "'apollo-require-preflight: true' header, or use POST with JSON.",
-                    "extensions": {"code": "CSRF_PREVENTED"},
-                }
-            ]
-        },
-        status=400,
+    return error_response(
+        request,
+        400,
+        "This GET could be a cross-site request forgery: send it with an "
+        "'apollo-require-preflight: true' header, or use POST with JSON.",
+        "CSRF_PREVENTED",
     )
 
 

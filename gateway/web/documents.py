@@ -26,6 +26,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from gateway.auth import Principal, ServicePrincipal
+from gateway.web.errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -137,15 +138,8 @@ class Documents:
             return request
         document = await self.lookup(digest)
         if document is None:
-            return web.json_response(
-                {
-                    "errors": [
-                        {
-                            "message": "PersistedQueryNotFound",
-                            "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
-                        }
-                    ]
-                }
+            return error_response(
+                request, 200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"
             )
         return request.clone(rel_url=request.rel_url.update_query(query=document))
 

@@ -16,6 +16,8 @@ from http import HTTPStatus
 from aiohttp import web, web_protocol
 from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, LineTooLong
 
+from gateway.web.errors import error_response
+
 log = logging.getLogger(__name__)
 
 
@@ -26,8 +28,7 @@ def refusal(exc: HttpProcessingError) -> web.Response:
         message = "A header or the request line is longer than 8 KB."
     else:
         status, code, message = HTTPStatus.BAD_REQUEST, "BAD_REQUEST", "Malformed HTTP request."
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    response = web.json_response(body, status=status)
+    response = error_response(None, status, message, code)
     response.force_close()
     return response
 

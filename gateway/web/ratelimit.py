@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from gateway.auth import CustomerPrincipal, Principal, ServicePrincipal
+from gateway.auth import Principal
 from gateway.web.auth import GUARDED_PATHS, principal_of, rate_limited
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 WINDOW = 60
 
 
@@ -95,11 +95,8 @@ class RateLimiter:
 
 
 def identity_of(request: web.Request, principal: Principal) -> str:
-    if isinstance(principal, CustomerPrincipal):
-        return f"customer:{principal.merchant_customer_id}"
-    if isinstance(principal, ServicePrincipal):
-        return f"service:{principal.name}"
-    return f"address:{request.remote}"
+    """The principal's identity; callers without credentials are told apart by address."""
+    return principal.identity if principal.authenticated else f"address:{request.remote}"
 
 
 def rate_limiting(
@@ -112,6 +109,6 @@ def rate_limiting(
         wait = await limiter().retry_after(identity_of(request, principal_of(request)))
         if wait is None:
             return await handler(request)
-        return rate_limited(wait)
+        return rate_limited(request, wait)
 
     return limit

@@ -12,17 +12,20 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
+from graphql import GraphQLFormattedError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    ErrorMessage,
     SubscribeMessage,
 )
 
 from gateway.auth import Principal
+from gateway.web.errors import error_body, retry_after
 
 #: Seconds until the caller may run another operation, or None when it may now.
 Admission = Callable[[Principal], Awaitable[float | None]]
@@ -46,20 +49,15 @@ class GuardedTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
         if self.connection_acknowledged and admission is not None:
             wait = await admission(self.context.principal)
             if wait is not None:
+                body = error_body(
+                    "Too many requests; retry later.",
+                    "RATE_LIMITED",
+                    self.context.request_id,
+                    retryAfter=int(retry_after(wait)),
+                )
+                payload = cast("list[GraphQLFormattedError]", body["errors"])
                 await self.send_message(
-                    {
-                        "id": message["id"],
-                        "type": "error",
-                        "payload": [
-                            {
-                                "message": "Too many requests; retry later.",
-                                "extensions": {
-                                    "code": "RATE_LIMITED",
-                                    "retryAfter": max(1, int(wait + 0.999)),
-                                },
-                            }
-                        ],
-                    }
+                    ErrorMessage(id=message["id"], type="error", payload=payload)
                 )
                 return
         await super().handle_subscribe(message)

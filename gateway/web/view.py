@@ -27,6 +27,7 @@ from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
 from gateway.web.browsers import csrf_refusal
 from gateway.web.documents import Documents, refusal
+from gateway.web.errors import error_response
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 from gateway.web.operations import Operations
 from gateway.web.sockets import Admission, GuardedTransportWS
@@ -228,16 +229,20 @@ def _refusal(request: web.Request, operations: Operations) -> web.Response | Non
     if request.method == "POST":
         content_type = request.content_type
         if content_type not in JSON_TYPES:
-            return web.json_response(
-                {"errors": [{"message": f"Unsupported content type {content_type!r}; send JSON."}]},
-                status=415,
+            return error_response(
+                request,
+                415,
+                f"Unsupported content type {content_type!r}; send JSON.",
+                "UNSUPPORTED_MEDIA_TYPE",
             )
     if request.method == "GET" and operations.is_mutation(
         request.query.get("query"), request.query.get("operationName")
     ):
-        return web.json_response(
-            {"errors": [{"message": "Mutations are not allowed over GET; use POST."}]},
-            status=405,
+        return error_response(
+            request,
+            405,
+            "Mutations are not allowed over GET; use POST.",
+            "METHOD_NOT_ALLOWED",
             headers={"Allow": "POST"},
         )
     return csrf_refusal(request)
