@@ -4,16 +4,14 @@ Amounts are decimals in major units; parsing floats as :class:`~decimal.Decimal`
 serialising them verbatim keeps ``26.9`` from ever becoming ``26.899999``.
 """
 
-import json
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import TypeAlias
 
-import orjson
 from aiohttp import web
 
 from gateway.sandbox.errors import SandboxError
+from gateway.yuno import wire as yuno_wire
 
 JsonObject: TypeAlias = dict[str, object]
 
@@ -29,9 +27,10 @@ def timestamp(moment: datetime) -> str:
 
 
 def loads(raw: bytes | str) -> object:
-    """Parse a JSON document, keeping every fractional number as a Decimal."""
+    """Parse a JSON document, keeping every fractional number as a Decimal (as the client
+    does: one reading of Yuno's wire for both sides)."""
     try:
-        return json.loads(raw, parse_float=Decimal)
+        return yuno_wire.loads(raw.encode() if isinstance(raw, str) else raw)
     except ValueError as exc:
         raise SandboxError(400, "INVALID_REQUEST", "Request body is not valid JSON") from exc
 
@@ -46,15 +45,10 @@ def load_object(raw: bytes | str) -> JsonObject:
     return parsed
 
 
-def _default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return orjson.Fragment(str(value).encode())
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def dumps(document: object) -> bytes:
-    """Serialise a document, writing decimals exactly as they are stored."""
-    return orjson.dumps(document, default=_default)
+    """Serialise a document, writing decimals exactly as they are stored (the client's
+    encoding, so both sides write amounts the same way)."""
+    return yuno_wire.dumps(document)
 
 
 def json_response(document: object, status: int = 200) -> web.Response:
