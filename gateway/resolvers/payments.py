@@ -113,12 +113,7 @@ class PaymentNotFound(LookupError):
 
 
 async def create_payment(ctx: Context, new: NewPayment) -> Outcome[Payment]:
-    if bool(new.token) == bool(new.vaulted_token):
-        return Outcome.failed(
-            "INVALID_PAYMENT_METHOD",
-            "Give exactly one of token and vaultedToken.",
-            ("input", "paymentMethod"),
-        )
+    """``new`` has exactly one of a token and a vaulted token (the edge checked it)."""
     if new.checkout_session_id:
         return await _pay_session(ctx, new, new.checkout_session_id)
     return await _pay_direct(ctx, new)

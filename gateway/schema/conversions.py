@@ -4,11 +4,15 @@ Limits follow Yuno's documented ones, so what passes here is not refused by Yuno
 each conversion returns the request, or the problems that stop it before any Yuno call.
 """
 
+from typing import TypeVar
+
 from gateway.resolvers.outcomes import Problem
 from gateway.resolvers.payments import NewPayment
 from gateway.schema.checks import Checks
 from gateway.schema.inputs import (
     AddressInput,
+    CancelPaymentInput,
+    CapturePaymentInput,
     CreateCheckoutSessionInput,
     CreateCustomerInput,
     CreateCustomerSessionInput,
@@ -16,6 +20,7 @@ from gateway.schema.inputs import (
     CustomerFieldsInput,
     KeyValueInput,
     MoneyInput,
+    RefundPaymentInput,
     UpdateCustomerInput,
 )
 from gateway.yuno.models import CheckoutSessionCreate, CustomerCreate, CustomerUpdate
@@ -23,6 +28,7 @@ from gateway.yuno.models.common import KeyValueRequest, MoneyRequest
 from gateway.yuno.models.customers import AddressRequest, DocumentRequest, PhoneRequest
 
 Problems = tuple[Problem, ...]
+In = TypeVar("In")
 
 NAME = (1, 255)
 REFERENCE = (3, 255)
@@ -47,10 +53,17 @@ def customer_update(data: UpdateCustomerInput) -> tuple[CustomerUpdate | None, P
     return CustomerUpdate(**_customer_fields(data)), ()
 
 
-def customer_session_problems(data: CreateCustomerSessionInput) -> Problems:
+def customer_session(
+    data: CreateCustomerSessionInput,
+) -> tuple[CreateCustomerSessionInput | None, Problems]:
     checks = Checks()
     checks.length(("callbackUrl",), data.callback_url, *URL)
-    return tuple(checks.problems)
+    return data, tuple(checks.problems)
+
+
+def accepted(data: In) -> tuple[In, Problems]:
+    """An input whose every field is checked by its scalars and the edge: taken as is."""
+    return data, ()
 
 
 def checkout_session_create(
@@ -118,6 +131,21 @@ def reason_problems(reason: str | None) -> Problems:
     checks = Checks()
     checks.length(("reason",), reason, *REFERENCE)
     return tuple(checks.problems)
+
+
+def capture_amount(data: CapturePaymentInput) -> tuple[MoneyRequest | None, Problems]:
+    """The amount to capture; None (no problem) captures the whole authorization."""
+    return optional_money(data.amount)
+
+
+def cancel_reason(data: CancelPaymentInput) -> tuple[CancelPaymentInput, Problems]:
+    return data, reason_problems(data.reason)
+
+
+def refund_amount(data: RefundPaymentInput) -> tuple[MoneyRequest | None, Problems]:
+    """The amount to refund; None (no problem) refunds the whole charge."""
+    amount, problems = optional_money(data.amount)
+    return amount, problems + reason_problems(data.reason)
 
 
 def _money(amount: MoneyInput) -> MoneyRequest:
