@@ -37,6 +37,12 @@ class Upstream:
     settings: Settings
     on_batch: Callable[[str, int], None] | None = None
 
+    async def forget_methods_of(self, customer_id: str) -> None:
+        """A customer's enrolled methods changed (enrolled, unenrolled, by a webhook): drop
+        its cached list and every session catalog built from it, on every replica."""
+        await self.cache.invalidate(customer_methods_key(customer_id))
+        await self.cache.bump(customer_id, self.settings.cache_ttl_payment_methods)
+
 
 @dataclass(frozen=True)
 class CheckoutSessionRef:

@@ -1,7 +1,6 @@
 """Enrolling (vaulting) and unenrolling a customer's payment methods."""
 
 from gateway.auth import Scope
-from gateway.loaders.loaders import customer_methods_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.idempotency import key_or_new, yuno_key
@@ -72,8 +71,7 @@ async def unenroll_payment_method(
 
 
 async def forget_methods_of(ctx: Context, customer_id: str) -> None:
-    """The customer's methods changed: drop every cached list that contains them."""
-    cache, settings = ctx.upstream.cache, ctx.upstream.settings
-    await cache.invalidate(customer_methods_key(customer_id))
-    await cache.bump(customer_id, settings.cache_ttl_payment_methods)
+    """The customer's methods changed: drop every cached list that contains them, and this
+    request's copy."""
+    await ctx.upstream.forget_methods_of(customer_id)
     ctx.loaders.payment_methods_by_customer_id.forget(customer_id)

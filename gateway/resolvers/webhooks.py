@@ -18,7 +18,6 @@ from pydantic import SecretStr
 from gateway.events import EventBus
 from gateway.events.ledger import Delivery, Order, WebhookLedger, ledger_for
 from gateway.loaders import Upstream
-from gateway.loaders.loaders import customer_methods_key
 from gateway.yuno.errors import YunoProtocolError, YunoUnavailable
 from gateway.yuno.models import Payment
 from gateway.yuno.webhooks import EnrolledMethod, WebhookEvent, parse_event, signature_matches
@@ -119,6 +118,4 @@ class WebhookReceiver:
 
     async def _refresh_methods(self, method: EnrolledMethod) -> None:
         if method.customer_id:
-            cache = self.upstream.cache
-            await cache.invalidate(customer_methods_key(method.customer_id))
-            await cache.bump(method.customer_id, self.upstream.settings.cache_ttl_payment_methods)
+            await self.upstream.forget_methods_of(method.customer_id)

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Protocol
 
 from aiohttp import web
-from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from gateway.auth import Principal, ServicePrincipal
+from gateway.schema.guard import refusal as guard_refusal
 from gateway.web.errors import error_response
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ def sha256(document: str) -> str:
 
 
 def refusal(message: str, code: str) -> ExecutionResult:
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+    """The answer to an operation refused before it runs (the guard's error, as a result)."""
+    return ExecutionResult(data=None, errors=[guard_refusal(message, code)])
 
 
 def load_manifest(path: Path | None) -> dict[str, str]:

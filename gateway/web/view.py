@@ -151,28 +151,39 @@ class GraphQLView(StrawberryView[Any, None]):
             sub_response.content_type = "application/json"
         return sub_response
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        data: GraphQLRequestData | None = kwargs.get("request_data")
-        principal: Principal = kwargs["context"].principal
+    async def execute_single(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: web.Response,
+        context: Any,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One operation: its document resolved (persisted queries), the edge's refusals,
+        then strawberry's execution; a persisted query is registered once it validated."""
+        principal: Principal = context.principal  # resolvers.context.Context (web cannot import it)
         registration = None
-        if self.documents is not None and data is not None:
-            resolved = await self.documents.resolve(data, principal)
+        if self.documents is not None:
+            resolved = await self.documents.resolve(request_data, principal)
             if isinstance(resolved, ExecutionResult):
                 return resolved
             registration = self.documents.registration(resolved, principal)
-            kwargs["request_data"] = data = resolved
-        if data is not None and self._too_large_for(data, principal):
+            request_data = resolved
+        if self._too_large_for(request_data, principal):
             return refusal(
                 f"Without credentials a document may be at most "
                 f"{self.anonymous_max_document_bytes} bytes; send a bearer token.",
                 "DOCUMENT_TOO_LARGE",
             )
-        if data is not None and self.operations.is_subscription(data.query, data.operation_name):
+        if self.operations.is_subscription(request_data.query, request_data.operation_name):
             return refusal(
                 "Subscriptions run over a WebSocket (graphql-transport-ws), not plain HTTP.",
                 "SUBSCRIPTION_NEEDS_WEBSOCKET",
             )
-        result = await super().execute_single(*args, **kwargs)
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
         if registration is not None and self.documents is not None and _validated(result):
             await self.documents.register(registration, principal)
         return result

@@ -46,12 +46,15 @@ class YunoError(Exception):
         code: str | None = None,
         messages: Sequence[str] = (),
         request_id: str | None = None,
+        retry_after: float = 0.0,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.messages = tuple(messages)
         self.request_id = request_id
+        #: Seconds Yuno asked us to wait before trying again (429's ``Retry-After``).
+        self.retry_after = retry_after
 
 
 class YunoRequestError(YunoError):
@@ -90,8 +93,6 @@ class YunoConnectFailed(YunoConnectionError):
 class YunoServerError(YunoUnavailable):
     """Yuno answered 5xx, or 429 (too many requests; ``retry_after`` says how long to wait)."""
 
-    retry_after: float = 0.0
-
 
 class YunoCircuitOpen(YunoUnavailable):
     """Not sent: the circuit breaker is open after repeated upstream failures."""
@@ -105,12 +106,19 @@ class YunoRequestNotSent(YunoError):
     """The request was never sent: a header or path it would carry is malformed."""
 
 
-def error_from_response(status: int, body: bytes, *, request_id: str | None = None) -> YunoError:
+def error_from_response(
+    status: int, body: bytes, *, request_id: str | None = None, retry_after: float = 0.0
+) -> YunoError:
     """Map one non-2xx Yuno response to its place in the tree, keeping Yuno's code."""
     code, messages = _parse_error_body(body)
     summary = f"Yuno answered {status} {code or ''}".rstrip()
     return _error_class(status, code)(
-        summary, status=status, code=code, messages=messages, request_id=request_id
+        summary,
+        status=status,
+        code=code,
+        messages=messages,
+        request_id=request_id,
+        retry_after=retry_after,
     )
 
 

@@ -6,6 +6,7 @@ Every aiohttp and asyncio failure is caught here and re-raised as a ``YunoError`
 
 import asyncio
 import logging
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -22,7 +23,6 @@ from gateway.yuno.errors import (
     YunoConnectionError,
     YunoRequestInProcess,
     YunoRequestNotSent,
-    YunoServerError,
     YunoTimeout,
     YunoUnavailable,
     error_from_response,
@@ -121,7 +121,7 @@ class Transport:
             except (YunoUnavailable, YunoRequestInProcess) as exc:
                 never_sent = isinstance(exc, YunoConnectFailed | YunoCircuitOpen)
                 reached = reached or not never_sent
-                delay = max(self._retry.delay(attempt), getattr(exc, "retry_after", 0.0))
+                delay = max(self._retry.delay(attempt), exc.retry_after)
                 if (
                     isinstance(exc, YunoCircuitOpen)
                     or not retry_safe
@@ -203,7 +203,12 @@ class Transport:
             ) as response:
                 raw = await response.read()
                 if response.status == 429:
-                    raise _rate_limited(response.headers.get("Retry-After"), raw, request_id)
+                    raise error_from_response(
+                        429,
+                        raw,
+                        request_id=request_id,
+                        retry_after=_wait(response.headers.get("Retry-After")),
+                    )
                 return response.status, raw
         except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as exc:
             raise YunoConnectFailed(
@@ -225,13 +230,10 @@ def _check_headers(call: Call) -> None:
             raise YunoRequestNotSent(f"refused to send {call.method} {call.path}: bad {name}")
 
 
-def _rate_limited(retry_after: str | None, raw: bytes, request_id: str | None) -> YunoServerError:
-    """429, with how long Yuno asked us to wait (bounded), for the retry loop to honour."""
-    error = error_from_response(429, raw, request_id=request_id)
-    assert isinstance(error, YunoServerError)
+def _wait(retry_after: str | None) -> float:
+    """How long a 429 asked us to wait, bounded, for the retry loop to honour."""
     try:
         wait = float(retry_after) if retry_after else 0.0
     except ValueError:
         wait = 0.0
-    error.retry_after = min(max(wait, 0.0), MAX_RETRY_AFTER)
-    return error
+    return min(max(wait, 0.0), MAX_RETRY_AFTER) if math.isfinite(wait) else 0.0
