@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from pydantic import SecretStr
 
 from gateway.auth import Principal
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
             request_id,
+            _request_context,
             cors(settings.cors_origins),
             authentication(
                 authenticator, lambda: app[RUNTIME].limiter, settings.auth_failures_per_minute
@@ -186,7 +188,6 @@ async def _close_subscriptions(app: web.Application) -> None:
 def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
     async def new_context(request: web.Request) -> Context:
         runtime = app[RUNTIME]
-        current_request_id.set(request[REQUEST_ID])
         return Context(
             upstream=runtime.upstream,
             sdk=runtime.sdk,
@@ -197,6 +198,14 @@ def _context_factory(app: web.Application):  # type: ignore[no-untyped-def]
         )
 
     return new_context
+
+
+@web.middleware
+async def _request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """From here on, every log line and every Yuno call made for this request carries its
+    id (a context variable: tasks the request starts inherit it)."""
+    current_request_id.set(request[REQUEST_ID])
+    return await handler(request)
 
 
 def _upgrading(request: web.Request) -> bool:

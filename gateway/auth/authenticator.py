@@ -1,8 +1,9 @@
 """From an ``Authorization`` header to a principal.
 
 ``Bearer <jwt>`` is a shopper, ``Bearer <api key>`` a service; no header is anonymous.
-Every refusal is the same ``Unauthenticated``, so a caller cannot tell an expired token
-from a forged one.
+Every refusal is an ``Unauthenticated`` whose ``error`` and ``description`` follow RFC
+6750 (what to fix: expired, not yet valid, another audience, malformed), never which key
+or secret was tried; the body of the answer is the same for all.
 
 ``refuse_subject`` lets the composition root refuse a token's ``sub`` by a rule that lives
 above this package (a card number: ``sub`` reaches Yuno and the logs as the merchant's
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 class Unauthenticated(Exception):
     """Credentials were given and are not valid."""
 
+    def __init__(self, description: str, error: str = "invalid_token") -> None:
+        super().__init__(description)
+        self.description = description
+        self.error = error
+
 
 def _refuse_none(subject: str) -> bool:
     return False
@@ -42,19 +48,19 @@ class Authenticator:
         scheme, _, credential = authorization.strip().partition(" ")
         credential = credential.strip()
         if scheme.lower() != "bearer" or not credential:
-            raise Unauthenticated
+            raise Unauthenticated("Send Authorization: Bearer <token>.", "invalid_request")
         if credential.count(".") == 2:
             try:
                 customer = self.tokens.verify(credential)
             except InvalidToken as exc:
                 log.info("token refused: %s", exc)
-                raise Unauthenticated from None
+                raise Unauthenticated(exc.public) from None
             if self.refuse_subject(customer.merchant_customer_id):
                 log.info("token refused: its subject is not an acceptable customer id")
-                raise Unauthenticated
+                raise Unauthenticated("The token's subject is not an acceptable customer id.")
             return customer
         service = self.api_keys.find(credential)
         if service is None:
             log.info("unknown API key refused")
-            raise Unauthenticated
+            raise Unauthenticated("Unknown credentials.")
         return service

@@ -26,12 +26,24 @@ from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MALFORMED = "The token is malformed, or its signature does not verify."
+EXPIRED = "The token has expired."
+NOT_YET_VALID = "The token is not valid yet."
+NOT_FOR_US = "The token was issued for another audience or by another issuer."
+TOO_LONG_LIVED = "The token lives longer than this gateway accepts; ask for a shorter one."
+
 #: The registered claims that are times (RFC 7519 NumericDate), checked when present.
 _TIMES = ("exp", "iat", "nbf")
 
 
 class InvalidToken(Exception):
-    """Any reason a token is refused; the reason is logged, never shown."""
+    """Any reason a token is refused. The message (logged) may name a claim or setting;
+    ``public`` is what the caller is told (RFC 6750's error_description): expired, not yet
+    valid, not for this gateway, too long-lived or malformed, never which key or secret."""
+
+    def __init__(self, message: str, public: str = MALFORMED) -> None:
+        super().__init__(message)
+        self.public = public
 
 
 @dataclass(frozen=True)
@@ -110,9 +122,13 @@ class TokenVerifier:
         issued = claims.get("iat")
         if issued is not None:
             if claims["exp"] - issued > self.max_lifetime:
-                raise InvalidToken("token lives longer than GATEWAY_JWT_MAX_LIFETIME")
+                raise InvalidToken(
+                    "token lives longer than GATEWAY_JWT_MAX_LIFETIME", TOO_LONG_LIVED
+                )
         elif claims["exp"] - self.clock() > self.max_lifetime + self.leeway:
-            raise InvalidToken("token expires later than GATEWAY_JWT_MAX_LIFETIME from now")
+            raise InvalidToken(
+                "token expires later than GATEWAY_JWT_MAX_LIFETIME from now", TOO_LONG_LIVED
+            )
 
     def _granted(self, claim: object) -> frozenset[Scope]:
         claimed = parse_scopes(claim)
@@ -145,7 +161,21 @@ class TokenVerifier:
                 return claims
             except jwt.PyJWTError as exc:
                 error = exc
-        raise InvalidToken(type(error).__name__) from error
+        raise InvalidToken(type(error).__name__, _public_reason(error)) from error
+
+
+def _public_reason(error: Exception) -> str:
+    import jwt
+
+    if isinstance(error, jwt.ExpiredSignatureError):
+        return EXPIRED
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return NOT_YET_VALID
+    if isinstance(error, jwt.InvalidAudienceError | jwt.InvalidIssuerError):
+        return NOT_FOR_US
+    if isinstance(error, jwt.MissingRequiredClaimError) and error.claim in ("aud", "iss"):
+        return NOT_FOR_US
+    return MALFORMED
 
 
 def _is_time(value: object) -> bool:

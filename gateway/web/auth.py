@@ -26,13 +26,17 @@ PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")
 GUARDED_PATHS = frozenset({"/graphql"})
 
 
-def unauthenticated(request: web.Request) -> web.Response:
+def unauthenticated(request: web.Request, refusal: Unauthenticated) -> web.Response:
+    """401 with RFC 6750's ``WWW-Authenticate``: what was wrong with the credentials, so a
+    developer can fix it; the body is the same generic one for every refusal."""
+    description = refusal.description.replace('"', "'")
+    challenge = f'Bearer error="{refusal.error}", error_description="{description}"'
     return error_response(
         request,
         401,
         "Missing, invalid or expired credentials.",
         "UNAUTHENTICATED",
-        headers={"WWW-Authenticate": "Bearer"},
+        headers={"WWW-Authenticate": challenge},
     )
 
 
@@ -64,9 +68,9 @@ def authentication(
                 return rate_limited(request, wait)
         try:
             request[PRINCIPAL] = authenticator.authenticate(given)
-        except Unauthenticated:
+        except Unauthenticated as refusal:
             await limiter().retry_after(failures, failures_per_minute)
-            return unauthenticated(request)
+            return unauthenticated(request, refusal)
         return await handler(request)
 
     return authenticate
