@@ -1,5 +1,8 @@
-"""The ``gateway`` command: ``serve`` the GraphQL gateway, run the Yuno ``sandbox`` alone, or
-``export-schema`` (the SDL that ``schema.graphql`` must equal)."""
+"""The ``gateway`` command: ``serve`` the GraphQL gateway, run the Yuno ``sandbox`` alone,
+``export-schema`` (the SDL that ``schema.graphql`` must equal), or sign a development
+shopper ``token``.
+
+A setting that cannot work is one line on stderr naming it, and exit status 2."""
 
 import argparse
 import dataclasses
@@ -8,11 +11,12 @@ import multiprocessing
 import secrets
 import socket
 import sys
+import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from aiohttp import web
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from gateway import logs
 from gateway.settings import Settings
@@ -23,12 +27,36 @@ if TYPE_CHECKING:
 log = logging.getLogger("gateway")
 
 
+#: The exit status of a configuration error (as argparse's for a usage error).
+CONFIGURATION_ERROR = 2
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        _configuration_error(_setting_problem(exc))
     logs.configure(settings.log_level, settings.log_format)
-    args.run(settings, args)
+    from gateway.app import ConfigurationError
+
+    try:
+        args.run(settings, args)
+    except ConfigurationError as exc:
+        _configuration_error(str(exc))
+
+
+def _setting_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]) or "settings"
+    variable = name.upper() if name.upper().startswith("YUNO_") else f"GATEWAY_{name.upper()}"
+    return f"{variable}: {first['msg']}"
+
+
+def _configuration_error(message: str) -> NoReturn:
+    sys.stderr.write(f"gateway: configuration error: {message}\n")
+    raise SystemExit(CONFIGURATION_ERROR)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +79,39 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-schema", help="print the schema's SDL")
     export.set_defaults(run=_export_schema)
+
+    token = commands.add_parser(
+        "token", help="print a shopper JWT signed with GATEWAY_JWT_SECRET (or the sandbox's)"
+    )
+    token.add_argument("--sub", required=True, help="the merchant's customer id")
+    token.add_argument("--scope", action="append", default=[], help="repeatable")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
+    token.set_defaults(run=_token)
     return parser
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> None:
+    """A development shopper token, accepted by a gateway with the same settings."""
+    import jwt
+
+    from gateway.app import ConfigurationError, with_auth
+
+    secret = with_auth(settings).jwt_secret
+    if secret is None:
+        raise ConfigurationError(
+            "GATEWAY_JWT_SECRET is not set: `gateway token` signs HS256 tokens with it"
+        )
+    if not 0 < args.ttl <= settings.jwt_max_lifetime:
+        raise ConfigurationError(f"--ttl must be 1 to {settings.jwt_max_lifetime:.0f} seconds")
+    now = int(time.time())
+    claims: dict[str, object] = {"sub": args.sub, "iat": now, "exp": now + args.ttl}
+    if args.scope:
+        claims["scope"] = " ".join(args.scope)
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    sys.stdout.write(jwt.encode(claims, secret.get_secret_value(), algorithm="HS256") + "\n")
 
 
 def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> "SandboxConfig":
