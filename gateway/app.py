@@ -289,13 +289,18 @@ async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
     the client at it with the emulator's development keys."""
     from gateway.sandbox import SandboxConfig, create_sandbox_app  # only in sandbox mode
 
-    config = SandboxConfig(latency_ms=settings.sandbox_latency_ms)
+    own = {f"http://{name}:{settings.port}" for name in (settings.host, "localhost", "127.0.0.1")}
+    config = SandboxConfig(
+        latency_ms=settings.sandbox_latency_ms,
+        cors_origins=(*settings.cors_origins, *sorted(own)),
+    )
     runner = web.AppRunner(create_sandbox_app(config), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, settings.sandbox_host, settings.sandbox_port)
     await site.start()
     port = runner.addresses[0][1]
-    base_url = f"http://127.0.0.1:{port}/v1"
+    host = "127.0.0.1" if settings.sandbox_host in ("0.0.0.0", "::") else settings.sandbox_host
+    base_url = f"http://{host}:{port}/v1"
     log.info("sandbox mode: the embedded Yuno emulator serves %s", base_url)
     effective = settings.model_copy(
         update={

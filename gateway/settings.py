@@ -153,6 +153,10 @@ class Settings(BaseSettings):
 
     # The embedded emulator (sandbox mode only).
     sandbox_latency_ms: float = Field(0.0, ge=0)
+    sandbox_host: str = Field(
+        "127.0.0.1", description="Where the embedded emulator listens (0.0.0.0 in a container)."
+    )
+    sandbox_port: int = Field(0, ge=0, le=65535, description="0: a free port, logged at start.")
 
     @property
     def sandbox_mode(self) -> bool:

@@ -33,3 +33,5 @@ class SandboxConfig:
     session_ttl: timedelta = timedelta(hours=5)
     idempotency_ttl: timedelta = timedelta(hours=24)
     clock: Callable[[], datetime] = _utc_now
+    #: Origins whose pages may call the SDK routes (CORS): a browser plays Yuno's SDK.
+    cors_origins: tuple[str, ...] = ()

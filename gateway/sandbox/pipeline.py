@@ -10,6 +10,7 @@ first-time requests.
 import asyncio
 import hmac
 import logging
+import re
 import traceback
 
 from aiohttp import web
@@ -143,16 +144,54 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     config = request.app[SANDBOX].config
     public = request.headers.get("public-api-key", "")
     private = request.headers.get("private-secret-key")
-    sdk = request.path.startswith("/v1/sdk/") or route_template(request) in SDK_ROUTES
+    sdk = is_sdk_route(request)
     public_ok = hmac.compare_digest(public, config.public_api_key)
     private_ok = (sdk and private is None) or hmac.compare_digest(
         private or "", config.private_secret_key
     )
     if not (public_ok and private_ok):
-        raise SandboxError(
-            401, "INVALID_CREDENTIALS", "Invalid public-api-key or private-secret-key"
+        message = (
+            "Invalid public-api-key (SDK routes take the public key alone)"
+            if sdk
+            else "Invalid public-api-key or private-secret-key"
         )
+        raise SandboxError(401, "INVALID_CREDENTIALS", message)
     return await handler(request)
+
+
+#: The SDK routes as path patterns: a CORS preflight (OPTIONS) matches no route of its own.
+_SDK_PATHS = tuple(
+    re.compile(re.sub(r"\{[^}]+\}", "[^/]+", template) + "$") for template in SDK_ROUTES
+)
+
+
+def is_sdk_route(request: web.Request) -> bool:
+    path = request.path
+    return path.startswith("/v1/sdk/") or any(p.match(path) for p in _SDK_PATHS)
+
+
+#: What a browser page may send to the SDK routes.
+SDK_CORS_HEADERS = "content-type, public-api-key, x-idempotency-key"
+
+
+@web.middleware
+async def sdk_cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The SDK routes answer pages of the configured origins (as Yuno's SDK calls Yuno
+    from the shopper's browser); server routes never do."""
+    origin = request.headers.get("Origin")
+    allowed = origin is not None and origin in request.app[SANDBOX].config.cors_origins
+    if not (allowed and request.path.startswith(API_PREFIX) and is_sdk_route(request)):
+        return await handler(request)
+    if request.method == "OPTIONS":
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = SDK_CORS_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response = await handler(request)
+    response.headers["Access-Control-Allow-Origin"] = origin or ""
+    response.headers["Vary"] = "Origin"
+    return response
 
 
 @web.middleware
@@ -189,4 +228,4 @@ async def _pause(request: web.Request) -> None:
         await asyncio.sleep(latency_ms / 1000)
 
 
-MIDDLEWARES = (translate, inject, authenticate, deduplicate)
+MIDDLEWARES = (sdk_cors, translate, inject, authenticate, deduplicate)

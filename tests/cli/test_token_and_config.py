@@ -7,12 +7,15 @@ import sys
 import time
 from pathlib import Path
 
+import aiohttp
 import jwt
 import pytest
 from aiohttp.test_utils import TestServer
 
-from gateway.app import DEV_JWT_SECRET
+from gateway.app import DEV_JWT_SECRET, create_app
+from gateway.settings import Settings
 from tests.conftest import JWT_SECRET, GatewayClient
+from tests.services import free_port
 
 GATEWAY = str(Path(sys.executable).parent / "gateway")
 
@@ -76,3 +79,16 @@ def test_a_setting_that_cannot_work_is_one_line_and_status_2(
     assert len(lines) == 1, failed.stderr
     assert names in lines[0]
     assert "Traceback" not in failed.stderr
+
+
+async def test_the_embedded_emulator_listens_where_it_is_told() -> None:
+    port = free_port()
+    server = TestServer(create_app(Settings(sandbox_port=port)), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as http:
+            gateway = GatewayClient(http, str(server.make_url("/graphql")))
+            data = await gateway.data("{ sdkConfig { apiBaseUrl } }")
+    finally:
+        await server.close()
+    assert data["sdkConfig"]["apiBaseUrl"] == f"http://127.0.0.1:{port}/v1"
