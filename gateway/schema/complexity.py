@@ -7,12 +7,12 @@ pass that expanded fragments cannot blow up (each fragment's size is worked out 
 that fragment cycles cannot trap (validation reports those):
 
 - ``fields``: the fields of the document, each fragment counted every time it is spread;
-- ``repeats``: the most times one response key occurs in one selection set, once inline
-  fragments and spreads at that level are merged into it.
+- ``repeats``: the most fields that merge under one response-key path (``a.b.c``), inline
+  fragments and spreads expanded: the rule compares each pair of them, and repeats
+  multiply down a path (7 ``a`` each with 8 ``b`` are 56 ``a.b``).
 """
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from graphql import (
@@ -80,37 +80,35 @@ class _Walk:
         return size
 
     def most_repeats(self) -> int:
-        return max((self._repeats(s) for s in self._selection_sets()), default=0)
-
-    def _selection_sets(self) -> Iterator[SelectionSetNode]:
-        pending = [
+        operations = [
             d.selection_set
             for d in self.document.definitions
-            if isinstance(d, ExecutableDefinitionNode)
+            if isinstance(d, ExecutableDefinitionNode) and not isinstance(d, FragmentDefinitionNode)
+        ]
+        return max((self._merged_repeats(root) for root in operations), default=0)
+
+    def _merged_repeats(self, root: SelectionSetNode) -> int:
+        """Fields with one response key merge, and so do their selections: the rule
+        compares every pair under a merged key, so ``a { b b } a { b b }`` is four ``b``s.
+        Counted per response-key path, fragments expanded (the walk is bounded: the field
+        count, fragments expanded, passed its ceiling first)."""
+        counts: Counter[tuple[str, ...]] = Counter()
+        pending: list[tuple[tuple[str, ...], SelectionSetNode, frozenset[str]]] = [
+            ((), root, frozenset())
         ]
         while pending:
-            selections = pending.pop()
-            yield selections
+            path, selections, spreading = pending.pop()
             for selection in selections.selections:
-                nested = getattr(selection, "selection_set", None)
-                if not isinstance(selection, FragmentSpreadNode) and nested is not None:
-                    pending.append(nested)
-
-    def _repeats(self, selections: SelectionSetNode) -> int:
-        keys: Counter[str] = Counter(self._keys(selections, set()))
-        return max(keys.values(), default=0)
-
-    def _keys(self, selections: SelectionSetNode, spread: set[str]) -> Iterator[str]:
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                yield (selection.alias or selection.name).value
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._keys(selection.selection_set, spread)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    if selection.name.value in spread:
-                        yield f"...{selection.name.value}"  # spread twice: counts as a repeat
-                        continue
-                    spread.add(selection.name.value)
-                    yield from self._keys(fragment.selection_set, spread)
+                if isinstance(selection, FieldNode):
+                    key = (*path, (selection.alias or selection.name).value)
+                    counts[key] += 1
+                    if selection.selection_set is not None:
+                        pending.append((key, selection.selection_set, spreading))
+                elif isinstance(selection, InlineFragmentNode):
+                    pending.append((path, selection.selection_set, spreading))
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is not None and name not in spreading:
+                        pending.append((path, fragment.selection_set, spreading | {name}))
+        return max(counts.values(), default=0)

@@ -222,3 +222,12 @@ async def test_query_arguments_holding_a_card_are_refused_before_yuno(
     assert codes(result) == ["CARD_NUMBER_NOT_ALLOWED"]
     assert "0002" not in str(result)
     assert sandbox.requests == []
+
+
+async def test_repeats_that_multiply_down_a_path_are_refused(gateway: GatewayClient) -> None:
+    """7 customers each with 8 paymentMethods each with 8 cards: few repeats per selection
+    set, 448 merged card fields for the overlap rule (1.8 s of validation)."""
+    inner = "paymentMethods { " + "card { lastFour } " * 8 + "} "
+    document = "{ " + ('customer(id: "x") { ' + inner * 8 + "} ") * 7 + "}"
+    result = await post(gateway, {"query": document}, f"Bearer {SERVICE_KEY}")
+    assert codes(result) == ["QUERY_TOO_COMPLEX"]
