@@ -67,6 +67,9 @@ def build_schema(
         aliases_rule(max_aliases),
     ]
     return GatewaySchema(
+        # The lowest version that has what the schema uses (@key): routers and composers
+        # that do not know the newest version (Guild's refused v2.11) accept it.
+        federation_version="2.0",
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
