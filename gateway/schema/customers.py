@@ -56,7 +56,7 @@ class Address:
         )
 
 
-@strawberry.federation.type(keys=["id"])
+@strawberry.federation.type(keys=["id", "merchantCustomerId"])
 class Customer:
     id: strawberry.ID
     merchant_customer_id: str
@@ -81,8 +81,21 @@ class Customer:
         return [PaymentMethod.from_yuno(m) for m in methods]
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Self | None:
-        found = await customers.customer(info.context, id)
+    async def resolve_reference(
+        cls,
+        info: Info[Context, None],
+        id: strawberry.ID | None = None,
+        merchantCustomerId: str
+        | None = None,  # the key field's GraphQL name, as strawberry passes it
+    ) -> Self | None:
+        """By Yuno's id, or by the merchant's own (other subgraphs know only that one),
+        through the customer-by-merchant-id loader and its cache."""
+        if id is not None:
+            found = await customers.customer(info.context, id)
+        elif merchantCustomerId is not None:
+            found = await customers.customer_by_merchant_id(info.context, merchantCustomerId)
+        else:
+            found = None
         return None if found is None else cls.from_yuno(found)
 
     @classmethod

@@ -14,6 +14,7 @@ from gateway.schema.documents import DocumentCache
 from gateway.schema.schema import GatewaySchema
 from gateway.settings import Settings
 from tests.conftest import SERVICE_KEY, GatewayClient
+from tests.identity import bearer, customer_token
 from tests.live import PROTOCOL, live_socket, subscribe
 from tests.storefront import create_customer
 
@@ -231,3 +232,25 @@ async def test_repeats_that_multiply_down_a_path_are_refused(gateway: GatewayCli
     document = "{ " + ('customer(id: "x") { ' + inner * 8 + "} ") * 7 + "}"
     result = await post(gateway, {"query": document}, f"Bearer {SERVICE_KEY}")
     assert codes(result) == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_a_customer_is_an_entity_by_its_merchant_id_too(gateway: GatewayClient) -> None:
+    customer_id = await create_customer(gateway, "merchant-key-1")
+    document = (
+        "query($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on Customer { id merchantCustomerId } } }"
+    )
+    variables = {"r": [{"__typename": "Customer", "merchantCustomerId": "merchant-key-1"}]}
+    result = await post(gateway, {"query": document, "variables": variables}, gateway.authorization)
+    assert result == {
+        "data": {"_entities": [{"id": customer_id, "merchantCustomerId": "merchant-key-1"}]}
+    }
+
+
+async def test_another_shoppers_merchant_id_key_reads_as_missing(gateway: GatewayClient) -> None:
+    await create_customer(gateway, "merchant-key-a")
+    await create_customer(gateway, "merchant-key-b")
+    shopper_b = gateway.as_(bearer(customer_token("merchant-key-b")))
+    document = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }"
+    variables = {"r": [{"__typename": "Customer", "merchantCustomerId": "merchant-key-a"}]}
+    assert await shopper_b.data(document, variables) == {"_entities": [None]}
