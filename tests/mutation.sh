@@ -2,7 +2,7 @@
 # Mutation testing (issue 10): how many deliberate bugs in the security-critical code the
 # tests catch. Mutates gateway/auth, resolvers/idempotency.py, web/browsers.py and the
 # webhook verifier's signature()/signature_matches(); settings are [tool.mutmut] in
-# pyproject.toml. Slow (minutes on 2 cores), so not part of tests/run.sh.
+# pyproject.toml. Slow (about 25 minutes on 2 cores), so not part of tests/run.sh.
 # Usage: tests/mutation.sh [--max-children N]   (default: one worker per core)
 # Starts from a fresh mutants/ each time, prints what was killed per file and the score,
 # and exits 1 when the score is under 90%.
@@ -41,7 +41,8 @@ for meta in sorted(Path("mutants").rglob("*.py.meta")):
     source = str(meta.relative_to("mutants"))[: -len(".meta")]
     for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
         if any(fnmatch.fnmatch(name, target) for target in targets):
-            status = status_by_exit_code[code]
+            # 255 is a worker that raised (mutmut files it as a timeout): not a kill.
+            status = "crashed" if code == 255 else status_by_exit_code[code]
             by_file.setdefault(source, Counter())[status] += 1
             if status not in ("killed", "timeout"):
                 left.append(f"{status:9} {name}")
@@ -52,7 +53,8 @@ for source, c in [*sorted(by_file.items()), ("all", total)]:
     caught, n = c["killed"] + c["timeout"], c.total()
     print(
         f"{source:34} {caught:4}/{n:<4} killed ({c['timeout']} by timeout), "
-        f"{c['survived']} survived, {c['no tests']} untested: {100 * caught / n:5.1f}%"
+        f"{c['survived']} survived, {c['no tests']} untested, {c['crashed']} crashed: "
+        f"{100 * caught / n:5.1f}%"
     )
 print("not killed (see one with .venv/bin/mutmut show NAME):", *left, sep="\n  ")
 score = 100 * (total["killed"] + total["timeout"]) / total.total()

@@ -48,15 +48,17 @@ async def status_of_delivery(server: TestServer, raw_signature: bytes) -> int:
 
 
 @pytest.mark.parametrize(
-    "raw_signature",
+    ("signed", "tail"),
     [
-        pytest.param(b"\xff\xfe", id="not-utf-8"),
-        pytest.param(signature(SECRET, BODY).encode() + b"\xc3", id="valid-then-a-broken-byte"),
+        pytest.param(False, b"\xff\xfe", id="not-utf-8"),
+        pytest.param(True, b"\xc3", id="valid-then-a-broken-byte"),
     ],
 )
 async def test_a_signature_that_is_not_utf_8_is_refused_not_a_crash(
-    gateway_server: TestServer, raw_signature: bytes
+    gateway_server: TestServer, signed: bool, tail: bytes
 ) -> None:
+    # Signed here, not in the parameters: mutation testing swaps signature() after import.
+    raw_signature = (signature(SECRET, BODY).encode() if signed else b"") + tail
     assert await status_of_delivery(gateway_server, raw_signature) == 401
 
 
