@@ -14,7 +14,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test]'
+.venv/bin/pip install -q -c constraints.txt -e '.[test]'
 npm ci --prefix tests/federation --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .venv/bin/ruff check .

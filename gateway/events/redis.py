@@ -130,4 +130,4 @@ class RedisBus:
 async def _close(pubsub: PubSub | None) -> None:
     if pubsub is not None:
         with contextlib.suppress(Exception):
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+            await pubsub.aclose()
