@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from gateway.auth import Principal
 from gateway.auth.authenticator import Authenticator
+from gateway.correlation import current_request_id
 from gateway.events import EventBus, bus_for
 from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.metrics import METRICS, Metrics, metrics_endpoint, operation_metrics
@@ -23,7 +24,7 @@ from gateway.resolvers.context import Context, ItemBudget, SdkConfig
 from gateway.resolvers.webhooks import WebhookReceiver
 from gateway.schema.card_numbers import contains_card_number
 from gateway.schema.documents import SizedLRU
-from gateway.schema.schema import build_schema
+from gateway.schema.schema import SchemaLimits, build_schema
 from gateway.settings import Settings
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
@@ -39,7 +40,6 @@ from gateway.web.view import GraphQLView
 from gateway.web.webhooks import RECEIVER, Receiver
 from gateway.web.webhooks import receive as receive_webhook
 from gateway.yuno.client import YunoClient
-from gateway.yuno.transport import current_request_id
 
 if TYPE_CHECKING:
     from gateway.sandbox import Sandbox
@@ -93,18 +93,7 @@ def create_app(settings: Settings) -> web.Application:
     if settings.metrics_open or settings.metrics_token is not None:
         app.router.add_get("/metrics", metrics_endpoint(settings.metrics_token))
     view = GraphQLView(
-        schema=build_schema(
-            max_batch=settings.max_batch_operations,
-            max_depth=settings.max_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-            introspection=settings.introspection_enabled,
-            max_list_size=settings.max_list_size,
-            max_fields=settings.max_fields,
-            max_field_repeats=settings.max_field_repeats,
-            document_cache_bytes=settings.document_cache_bytes,
-            observers=[operation_metrics(metrics)],
-        ),
+        schema=build_schema(schema_limits(settings), observers=[operation_metrics(metrics)]),
         graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
@@ -128,6 +117,20 @@ def create_app(settings: Settings) -> web.Application:
     app.on_shutdown.append(_close_subscriptions)
     app[VIEW] = view
     return app
+
+
+def schema_limits(settings: Settings) -> SchemaLimits:
+    return SchemaLimits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_batch_operations=settings.max_batch_operations,
+        introspection=settings.introspection_enabled,
+        max_list_size=settings.max_list_size,
+        max_fields=settings.max_fields,
+        max_field_repeats=settings.max_field_repeats,
+        document_cache_bytes=settings.document_cache_bytes,
+    )
 
 
 #: Text of the persisted queries one process keeps when the cache is in-process.

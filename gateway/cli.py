@@ -195,9 +195,10 @@ def _free_port() -> int:
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from gateway.app import schema_limits
     from gateway.schema.schema import build_schema
 
-    sys.stdout.write(build_schema().as_str() + "\n")
+    sys.stdout.write(build_schema(schema_limits(settings)).as_str() + "\n")
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> None:

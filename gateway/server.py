@@ -23,7 +23,7 @@ from aiohttp import web
 from gateway import logs
 from gateway.app import create_app, mark_unready
 from gateway.settings import Settings
-from gateway.web.protocol import AppRunner
+from gateway.web.protocol import answer_unparsable_requests
 
 log = logging.getLogger("gateway")
 
@@ -37,10 +37,11 @@ async def serve(
     on_started: Callable[[web.Application], None] | None = None,
 ) -> None:
     app = create_app(settings)
-    runner = AppRunner(
+    runner = web.AppRunner(
         app, access_log=None, handle_signals=False, shutdown_timeout=settings.shutdown_timeout
     )
     await runner.setup()
+    answer_unparsable_requests(runner)
     site = web.TCPSite(runner, host, port, reuse_port=reuse_port)
     await site.start()
     if on_started is not None:

@@ -11,12 +11,13 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from aiocache import RedisCache, SimpleMemoryCache
+from aiocache import RedisCache
 from aiocache.base import BaseCache
 from aiocache.serializers import NullSerializer, StringSerializer
 from pydantic import TypeAdapter
@@ -33,29 +34,37 @@ BACKEND_TIMEOUT = 0.5
 BACKEND_RETRY_AFTER = 1.0
 
 
-class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache is untyped
-    """aiocache's memory backend grows without bound; this one evicts the oldest entries."""
+class BoundedMemoryCache(BaseCache):  # type: ignore[misc]  # aiocache is untyped
+    """An aiocache backend in this process's memory, bounded: past ``max_entries`` the
+    oldest entries go (aiocache's own memory backend grows without bound). It implements
+    aiocache's backend methods (``_get``, ``_set``, ...) on a dict of its own; expired
+    entries are dropped when read or pushed out."""
 
-    def __init__(self, max_entries: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self, max_entries: int, clock: Callable[[], float] = time.monotonic, **kwargs: Any
+    ) -> None:
+        super().__init__(**{"serializer": NullSerializer(), **kwargs})  # keeps objects
         self.max_entries = max_entries
+        self.clock = clock
+        self.entries: OrderedDict[str, tuple[object, float | None]] = OrderedDict()
 
     def peek(self, key: str) -> object | None:
-        """A synchronous read of the in-process dict, without aiocache's per-call wrappers
-        (an environment lookup, a timeout, plugins); aiocache expires keys itself."""
-        entry: object | None = self._cache.get(self._build_key(key))
-        return entry
+        """A synchronous read, without aiocache's per-call wrappers (an environment
+        lookup, a timeout, plugins): a hit on the hot path is one dictionary lookup."""
+        return self._live(self.build_key(key))
 
-    async def _set(self, key: str, value: object, ttl: float | None = None, **kwargs: Any) -> bool:
-        result: bool = await super()._set(key, value, ttl=ttl, **kwargs)
-        while len(self._cache) > self.max_entries:
-            await self._delete(next(iter(self._cache)))
-        return result
+    def _live(self, key: str) -> object | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        value, expires_at = entry
+        if expires_at is not None and self.clock() >= expires_at:
+            del self.entries[key]
+            return None
+        return value
 
-
-class Redis8Cache(RedisCache):  # type: ignore[misc]  # aiocache is untyped
-    """aiocache 0.12's Redis backend calls ``setex`` and ``close``, which redis-py 8
-    deprecates; these two overrides use ``set(ex=/px=)`` and ``aclose`` instead."""
+    async def _get(self, key: str, encoding: str | None = "utf-8", _conn: object = None) -> object:
+        return self._live(key)
 
     async def _set(
         self,
@@ -65,10 +74,56 @@ class Redis8Cache(RedisCache):  # type: ignore[misc]  # aiocache is untyped
         _cas_token: object = None,
         _conn: object = None,
     ) -> bool:
-        if _cas_token is not None or ttl is None:
-            result: bool = await super()._set(key, value, ttl=ttl, _cas_token=_cas_token)
-            return result
-        return bool(await self.client.set(key, value, px=max(1, int(ttl * 1000))))
+        if _cas_token is not None:
+            raise NotImplementedError("compare-and-set is not used by the gateway")
+        self.entries[key] = (value, None if not ttl else self.clock() + ttl)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+        return True
+
+    async def _add(
+        self, key: str, value: object, ttl: float | None = None, _conn: object = None
+    ) -> bool:
+        if self._live(key) is not None:
+            raise ValueError(f"key {key!r} already exists, use set() instead")
+        return await self._set(key, value, ttl)
+
+    async def _exists(self, key: str, _conn: object = None) -> bool:
+        return self._live(key) is not None
+
+    async def _delete(self, key: str, _conn: object = None) -> int:
+        return 0 if self.entries.pop(key, None) is None else 1
+
+    async def _clear(self, namespace: str | None = None, _conn: object = None) -> bool:
+        if namespace is None:
+            self.entries.clear()
+        else:
+            for key in [k for k in self.entries if k.startswith(namespace)]:
+                del self.entries[key]
+        return True
+
+    async def _close(self, *args: object, _conn: object = None, **kwargs: object) -> None:
+        """Nothing to release."""
+
+
+class Redis8Cache(RedisCache):  # type: ignore[misc]  # aiocache is untyped
+    """aiocache 0.12's Redis backend calls ``setex`` and ``close``, which redis-py 8
+    deprecates; its ``_set`` and ``_close`` are replaced here with ``set(px=)`` and
+    ``aclose`` on its public ``client``."""
+
+    async def _set(
+        self,
+        key: str,
+        value: object,
+        ttl: float | None = None,
+        _cas_token: object = None,
+        _conn: object = None,
+    ) -> bool:
+        if _cas_token is not None:
+            raise NotImplementedError("compare-and-set is not used by the gateway")
+        milliseconds = None if not ttl else max(1, int(ttl * 1000))
+        return bool(await self.client.set(key, value, px=milliseconds))
 
     async def _close(self, *args: object, _conn: object = None, **kwargs: object) -> None:
         await self.client.aclose()
@@ -113,7 +168,7 @@ class LookupCache:
 
     def __init__(self, backend: BaseCache, clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
-        self.in_process = isinstance(backend, SimpleMemoryCache)
+        self.in_process = isinstance(backend, BoundedMemoryCache)
         self.hits = 0
         self.misses = 0
         self.failures = 0

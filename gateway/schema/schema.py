@@ -2,9 +2,12 @@
 
 Depth and alias limits are validation rules made once here, not per request: strawberry's
 validation cache keys on the rule classes, and a rule class made per request never hits.
+The limits' values are settings (``Settings`` declares each once, with its default); the
+composition root hands them over as ``SchemaLimits``.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import strawberry
@@ -24,14 +27,20 @@ from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
 from gateway.schema.subscription import Subscription
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5_000
-MAX_BATCH = 10
-MAX_LIST_SIZE = 200
-MAX_FIELDS = 1_000
-MAX_FIELD_REPEATS = 8
-DOCUMENT_CACHE_BYTES = 1024**2
+
+@dataclass(frozen=True)
+class SchemaLimits:
+    """What the schema's extensions bound (see ``Settings`` for each one's meaning)."""
+
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_batch_operations: int
+    introspection: bool
+    max_list_size: int
+    max_fields: int
+    max_field_repeats: int
+    document_cache_bytes: int
 
 
 class GatewaySchema(strawberry.federation.Schema):
@@ -50,21 +59,11 @@ class GatewaySchema(strawberry.federation.Schema):
 
 
 def build_schema(
-    *,
-    max_depth: int = MAX_DEPTH,
-    max_aliases: int = MAX_ALIASES,
-    max_tokens: int = MAX_TOKENS,
-    max_batch: int = MAX_BATCH,
-    introspection: bool = True,
-    max_list_size: int = MAX_LIST_SIZE,
-    max_fields: int = MAX_FIELDS,
-    max_field_repeats: int = MAX_FIELD_REPEATS,
-    document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
-    observers: Sequence[type[SchemaExtension]] = (),
+    limits: SchemaLimits, observers: Sequence[type[SchemaExtension]] = ()
 ) -> GatewaySchema:
     rules: list[type[ASTValidationRule]] = [
-        depth_rule(max_depth, None, None),
-        aliases_rule(max_aliases),
+        depth_rule(limits.max_depth, None, None),
+        aliases_rule(limits.max_aliases),
     ]
     return GatewaySchema(
         # The lowest version that has what the schema uses (@key): routers and composers
@@ -74,13 +73,23 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            lambda: MaxTokensLimiter(max_tokens),
+            lambda: MaxTokensLimiter(limits.max_tokens),
             # The guard decides before the cache answers "validated" for a kept document.
-            guard(Limits(introspection, max_list_size, max_fields, max_field_repeats)),
-            document_cache(document_cache_bytes),
+            guard(
+                Limits(
+                    limits.introspection,
+                    limits.max_list_size,
+                    limits.max_fields,
+                    limits.max_field_repeats,
+                )
+            ),
+            document_cache(limits.document_cache_bytes),
             lambda: AddValidationRules(rules),
             ErrorCodes,
             *observers,
         ],
-        config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": max_batch}),
+        config=StrawberryConfig(
+            scalar_map=SCALARS,
+            batching_config={"max_operations": limits.max_batch_operations},
+        ),
     )

@@ -6,8 +6,8 @@ quotes the start of the offending line, often a bearer token, and logs a traceba
 same bytes. Here it gets a short JSON error instead (431 for a line too long, else 400) and
 one log line naming only the kind of fault. Anything else keeps aiohttp's handling.
 
-aiohttp has no hook for this (aio-libs/aiohttp#3287), so ``AppRunner`` makes its server
-build connections with a ``RequestHandler`` of ours; ``gateway.server`` runs it.
+aiohttp has no hook for this (aio-libs/aiohttp#3287): ``answer_unparsable_requests`` makes
+a set-up runner's connections ``RequestHandler`` objects of ours; ``gateway.server`` calls it.
 """
 
 import logging
@@ -34,6 +34,8 @@ def refusal(exc: HttpProcessingError) -> web.Response:
 
 
 class RequestHandler(web_protocol.RequestHandler):
+    __slots__ = ()  # the same layout as aiohttp's, so a connection can become one
+
     def handle_error(
         self,
         request: web.BaseRequest,
@@ -49,15 +51,21 @@ class RequestHandler(web_protocol.RequestHandler):
         return refusal(exc)
 
 
-class Server(web.Server):
+class _Server(web.Server):
+    """The runner's connection factory, unchanged but for the class of what it makes."""
+
     def __call__(self) -> web_protocol.RequestHandler:
-        return RequestHandler(self, loop=self._loop, **self._kwargs)
+        connection = super().__call__()
+        connection.__class__ = RequestHandler
+        return connection
 
 
-class AppRunner(web.AppRunner):
-    """``aiohttp.web.AppRunner`` whose connections answer unparsable requests as above."""
-
-    async def _make_server(self) -> web.Server:
-        server = await super()._make_server()
-        server.__class__ = Server  # built by the app, with its handler and factory; same state
-        return server
+def answer_unparsable_requests(runner: web.BaseRunner) -> None:
+    """Call after ``runner.setup()``: from then on its connections answer unparsable
+    requests as above. aiohttp builds the server and its connections itself, with no
+    parameter for the handler class, so the one public handle (``runner.server``) gets
+    a subclass that differs in nothing else; tests/web/test_big_headers.py pins it."""
+    server = runner.server
+    if server is None:
+        raise RuntimeError("answer_unparsable_requests() needs runner.setup() first")
+    server.__class__ = _Server

@@ -55,7 +55,7 @@ class GraphQLView(StrawberryView[Any, None]):
         operations: Operations,
         documents: Documents | None = None,
         admission: Admission | None = None,
-        anonymous_max_document_bytes: int = 8 * 1024,
+        anonymous_max_document_bytes: int,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))

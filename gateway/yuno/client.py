@@ -18,8 +18,6 @@ from gateway.yuno import wire
 from gateway.yuno.breaker import CircuitBreaker
 from gateway.yuno.errors import YunoNotFound, YunoProtocolError
 from gateway.yuno.models import (
-    CancelRequest,
-    CaptureRequest,
     CheckoutSession,
     CheckoutSessionCreate,
     Customer,
@@ -30,9 +28,9 @@ from gateway.yuno.models import (
     Payment,
     PaymentCreate,
     PaymentMethod,
-    RefundRequest,
     TestCard,
 )
+from gateway.yuno.models.payments import PaymentMove
 from gateway.yuno.retries import RetryPolicy
 from gateway.yuno.transport import Call, Credentials, Transport
 
@@ -174,51 +172,20 @@ class YunoClient:
         call = Call("GET", "/payments", params={"merchant_order_id": merchant_order_id})
         return _parse_list(_PAYMENTS, await self.transport.send(call), unwrap="payments")
 
-    async def capture_payment(
+    async def move_payment(
         self,
         payment_id: str,
         transaction_id: str,
-        capture: CaptureRequest,
+        move: PaymentMove,
         idempotency_key: str | None = None,
     ) -> Payment:
-        path = _transaction_path(payment_id, transaction_id, "capture")
+        """Capture, cancel or refund (``move.action``) one of a payment's transactions.
+        Yuno answers a capture or cancel with the new transaction, its payment embedded,
+        and a refund with the payment itself: both read as the payment."""
+        path = _transaction_path(payment_id, transaction_id, move.action)
         return await self._post(
             path,
-            capture.body(),
-            Payment,
-            keyed=True,
-            idempotency_key=idempotency_key,
-            unwrap="payment",
-        )
-
-    async def cancel_payment(
-        self,
-        payment_id: str,
-        transaction_id: str,
-        cancel: CancelRequest,
-        idempotency_key: str | None = None,
-    ) -> Payment:
-        path = _transaction_path(payment_id, transaction_id, "cancel")
-        return await self._post(
-            path,
-            cancel.body(),
-            Payment,
-            keyed=True,
-            idempotency_key=idempotency_key,
-            unwrap="payment",
-        )
-
-    async def refund_payment(
-        self,
-        payment_id: str,
-        transaction_id: str,
-        refund: RefundRequest,
-        idempotency_key: str | None = None,
-    ) -> Payment:
-        path = _transaction_path(payment_id, transaction_id, "refund")
-        return await self._post(
-            path,
-            refund.body(),
+            move.body(),
             Payment,
             keyed=True,
             idempotency_key=idempotency_key,

@@ -10,12 +10,12 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import aiohttp
 from pydantic import SecretStr
 
+from gateway.correlation import current_request_id
 from gateway.yuno.breaker import CircuitBreaker
 from gateway.yuno.errors import (
     YunoCircuitOpen,
@@ -33,9 +33,6 @@ log = logging.getLogger(__name__)
 
 #: Told of every attempt: method, path, outcome ("ok" or the error class), seconds.
 CallObserver = Callable[[str, str, str, float], None]
-
-#: The id of the gateway request being served; every Yuno call made for it carries it.
-current_request_id: ContextVar[str | None] = ContextVar("yuno_request_id", default=None)
 
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]{1,255}")
 
@@ -87,7 +84,7 @@ class Transport:
     async def start(self) -> None:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30)
-            session = aiohttp.ClientSession(
+            self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
                 headers={
@@ -95,12 +92,8 @@ class Transport:
                     "public-api-key": self._credentials.public_api_key,
                     "private-secret-key": self._credentials.private_secret_key.get_secret_value(),
                 },
+                middlewares=(_no_hidden_resend,),
             )
-            # aiohttp silently resends a GET once when a kept-alive connection drops; this
-            # module owns retries (count, back-off, breaker), so that hidden one is switched
-            # off, as aiohttp's own test client does.
-            session._retry_connection = False
-            self._session = session
 
     async def close(self) -> None:
         if self._session is not None:
@@ -216,10 +209,29 @@ class Transport:
             ) from exc
         except TimeoutError as exc:
             raise YunoTimeout(f"Yuno did not answer {call.method} {call.path} in time") from exc
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, _Dropped) as exc:
             raise YunoConnectionError(
                 f"connection to Yuno failed during {call.method} {call.path}"
             ) from exc
+
+
+class _Dropped(Exception):
+    """The connection dropped during the exchange (not while connecting)."""
+
+
+async def _no_hidden_resend(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """aiohttp resends a GET once, unseen, when a kept-alive connection drops (RFC 9112
+    §9.3.1.1); this module owns retries (count, back-off, breaker), so a drop leaves
+    aiohttp's request loop as an exception it does not retry. Client middlewares run
+    inside that loop: this is its public hook (tests/yuno/test_resilience.py pins it)."""
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise  # never connected: nothing was sent, aiohttp does not resend it either
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+        raise _Dropped(type(exc).__name__) from exc
 
 
 def _check_headers(call: Call) -> None:

@@ -5,6 +5,7 @@ import asyncio
 from pydantic import TypeAdapter
 
 from gateway.loaders import LookupCache, backend_from_settings
+from gateway.loaders.cache import BoundedMemoryCache
 from gateway.settings import Settings
 
 TEXT = TypeAdapter(str)
@@ -50,3 +51,44 @@ async def test_an_invalidation_during_a_load_keeps_the_loaded_value_out() -> Non
     assert await slow_read == "before the write"
 
     assert await cache.fetch("methods", 60, TEXT, load) == "after the write"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def bounded(max_entries: int, clock: Clock) -> LookupCache:
+    return LookupCache(BoundedMemoryCache(max_entries, clock, namespace="test", timeout=None))
+
+
+async def test_the_memory_cache_keeps_at_most_its_bound_dropping_the_oldest() -> None:
+    cache = bounded(3, Clock())
+    for key in "abcd":
+        await cache.remember(key, 60, TEXT, key.upper())
+
+    assert await cache.recall("a", TEXT) is None
+    for key in "bcd":
+        assert await cache.recall(key, TEXT) == key.upper()
+
+
+async def test_memory_entries_expire_after_their_ttl() -> None:
+    clock = Clock()
+    cache = bounded(10, clock)
+    await cache.remember("k", 5, TEXT, "value")
+    clock.now += 4.9
+    assert await cache.recall("k", TEXT) == "value"
+    clock.now += 0.2
+    assert await cache.recall("k", TEXT) is None
+
+
+async def test_a_claim_holds_until_its_ttl_passes() -> None:
+    clock = Clock()
+    cache = bounded(10, clock)
+    assert await cache.claim("event", 10)
+    assert not await cache.claim("event", 10)
+    clock.now += 11
+    assert await cache.claim("event", 10)

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLNonNull
 
+from gateway.app import schema_limits
 from gateway.auth import CustomerPrincipal, ServicePrincipal
 from gateway.resolvers.idempotency import yuno_key
 from gateway.sandbox import FaultRule, Sandbox, SandboxConfig
 from gateway.schema.schema import build_schema
+from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from tests.conftest import GatewayClient
 from tests.identity import bearer, customer_token
@@ -141,7 +143,7 @@ def _document(mutation: str) -> str:
 
 
 def test_every_mutation_that_takes_a_key_is_held_to_the_rule() -> None:
-    mutation_type = build_schema()._schema.mutation_type
+    mutation_type = build_schema(schema_limits(Settings()))._schema.mutation_type
     assert mutation_type is not None
     keyed = set()
     for name, field in mutation_type.fields.items():

@@ -20,7 +20,9 @@ from graphql import (
     build_schema,
 )
 
+from gateway.app import schema_limits
 from gateway.schema.schema import build_schema as build_gateway_schema
+from gateway.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT.parent / "shared" / "schema-contract.graphql"
@@ -29,7 +31,7 @@ FEDERATION_PRELUDE = "directive @key(fields: String!) repeatable on OBJECT | INT
 
 @pytest.fixture(scope="module")
 def served() -> GraphQLSchema:
-    return build_gateway_schema()._schema
+    return build_gateway_schema(schema_limits(Settings()))._schema
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +113,7 @@ def test_every_contract_type_field_and_argument_is_served(
 
 
 def test_contract_entities_are_federation_keys() -> None:
-    sdl = build_gateway_schema().as_str()
+    sdl = build_gateway_schema(schema_limits(Settings())).as_str()
     for entity in ("Customer", "CheckoutSession", "Payment"):
         assert f"type {entity} " in sdl
         assert any(

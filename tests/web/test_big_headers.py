@@ -15,7 +15,7 @@ from aiohttp import web
 from gateway.app import create_app
 from gateway.sandbox import SandboxConfig
 from gateway.settings import Settings
-from gateway.web.protocol import AppRunner
+from gateway.web.protocol import answer_unparsable_requests
 from tests.conftest import JWT_SECRET, SERVICE_KEY
 from tests.services import GatewayProcess
 
@@ -28,8 +28,9 @@ QUERY = b'{"query": "{ sdkConfig { environment } }"}'
 @pytest.fixture
 async def port(gateway_settings: Settings) -> AsyncIterator[int]:
     """The gateway as ``gateway serve`` runs it (``gateway.server``), on a free port."""
-    runner = AppRunner(create_app(gateway_settings), access_log=None)
+    runner = web.AppRunner(create_app(gateway_settings), access_log=None)
     await runner.setup()
+    answer_unparsable_requests(runner)
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     yield runner.addresses[0][1]
     await runner.cleanup()

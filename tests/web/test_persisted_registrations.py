@@ -69,10 +69,10 @@ async def test_registrations_never_evict_cached_lookups(
     With the in-process cache, persisted queries live in a store of their own."""
     await create_customer(gateway, "cached-shopper")
     cache = gateway_server.app[RUNTIME].upstream.cache
-    entries_before = len(cache.backend._cache)
+    entries_before = len(cache.backend.entries)
     for n in range(5):
         await post(gateway, registered(f"query R{n} {{ sdkConfig {{ environment }} }}"))
-    assert len(cache.backend._cache) == entries_before
+    assert len(cache.backend.entries) == entries_before
 
 
 async def test_a_hash_only_get_without_a_preflight_header_is_refused_as_csrf(

@@ -151,7 +151,7 @@ async def test_authorize_then_capture(yuno: YunoClient) -> None:
     authorization = authorized.transaction_of(frozenset({AUTHORIZE}))
     assert authorization is not None
 
-    captured = await yuno.capture_payment(
+    captured = await yuno.move_payment(
         authorized.id,
         authorization.id,
         CaptureRequest(
@@ -168,7 +168,7 @@ async def test_authorize_then_cancel(yuno: YunoClient) -> None:
     authorized = await pay(yuno, customer, capture=False)
     authorization = authorized.transaction_of(frozenset({AUTHORIZE}))
     assert authorization is not None
-    canceled = await yuno.cancel_payment(
+    canceled = await yuno.move_payment(
         authorized.id, authorization.id, CancelRequest(merchant_reference="order-0001")
     )
     assert canceled.status == "CANCELED"
@@ -180,7 +180,7 @@ async def test_partial_then_full_refund(yuno: YunoClient) -> None:
     purchase = paid.transaction_of(MONEY_MOVING_TRANSACTIONS)
     assert purchase is not None
 
-    partial = await yuno.refund_payment(
+    partial = await yuno.move_payment(
         paid.id,
         purchase.id,
         RefundRequest(
@@ -191,7 +191,7 @@ async def test_partial_then_full_refund(yuno: YunoClient) -> None:
     assert partial.sub_status == "PARTIALLY_REFUNDED"
     assert partial.amount.refunded == Decimal("40.25")
 
-    full = await yuno.refund_payment(
+    full = await yuno.move_payment(
         paid.id, purchase.id, RefundRequest(merchant_reference="order-0001")
     )
     assert (full.status, full.sub_status) == ("REFUNDED", "REFUNDED")

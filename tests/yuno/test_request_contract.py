@@ -151,7 +151,7 @@ async def run_every_flow(yuno: YunoClient) -> None:
     authorized = await pay(yuno, customer, capture=False)
     authorization = authorized.transaction_of(frozenset({AUTHORIZE}))
     assert authorization is not None
-    await yuno.capture_payment(
+    await yuno.move_payment(
         authorized.id,
         authorization.id,
         CaptureRequest(merchant_reference="order-0001", amount=cop("26.9")),
@@ -160,7 +160,7 @@ async def run_every_flow(yuno: YunoClient) -> None:
     to_cancel = await pay(yuno, customer, capture=False)
     pending = to_cancel.transaction_of(frozenset({AUTHORIZE}))
     assert pending is not None
-    await yuno.cancel_payment(
+    await yuno.move_payment(
         to_cancel.id,
         pending.id,
         CancelRequest(merchant_reference="order-0001", description="Out of stock"),
@@ -169,7 +169,7 @@ async def run_every_flow(yuno: YunoClient) -> None:
     paid = await pay(yuno, customer, capture=True)
     purchase = paid.transaction_of(MONEY_MOVING_TRANSACTIONS)
     assert purchase is not None
-    await yuno.refund_payment(
+    await yuno.move_payment(
         paid.id,
         purchase.id,
         RefundRequest(merchant_reference="order-0001", amount=cop("10.45")),

@@ -6,7 +6,7 @@ reads one back; the model always holds a list, oldest first.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -134,19 +134,31 @@ class PaymentCreate(YunoRequest):
     metadata: list[KeyValueRequest] | None = None
 
 
-class CaptureRequest(YunoRequest):
+class PaymentMove(YunoRequest):
+    """A request that moves an existing payment on, through one of its transactions."""
+
+    action: ClassVar[str]
+
+
+class CaptureRequest(PaymentMove):
+    action: ClassVar[str] = "capture"
+
     merchant_reference: str
     amount: MoneyRequest
     reason: str = "PRODUCT_CONFIRMED"
 
 
-class CancelRequest(YunoRequest):
+class CancelRequest(PaymentMove):
+    action: ClassVar[str] = "cancel"
+
     merchant_reference: str
     reason: str = "REQUESTED_BY_CUSTOMER"
     description: str | None = None
 
 
-class RefundRequest(YunoRequest):
+class RefundRequest(PaymentMove):
+    action: ClassVar[str] = "refund"
+
     merchant_reference: str
     amount: MoneyRequest | None = None
     reason: str = "REQUESTED_BY_CUSTOMER"
