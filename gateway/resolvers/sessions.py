@@ -14,6 +14,7 @@ from gateway.yuno.models import (
     CheckoutSession,
     CheckoutSessionCreate,
     CustomerSession,
+    CustomerSessionCreate,
     PaymentMethod,
 )
 
@@ -28,14 +29,12 @@ def customer_session_key(session_id: str) -> str:
 
 
 async def create_customer_session(
-    ctx: Context, customer_id: str, country: str, callback_url: str | None
+    ctx: Context, data: CustomerSessionCreate
 ) -> Outcome[CustomerSession]:
-    if not await access.may_change_customer(ctx, customer_id):
+    if not await access.may_change_customer(ctx, data.customer_id):
         return Outcome.failed("CUSTOMER_NOT_FOUND", "No such customer.", ("input", "customerId"))
     try:
-        session = await ctx.upstream.client.create_customer_session(
-            customer_id, country, callback_url
-        )
+        session = await ctx.upstream.client.create_customer_session(data)
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error),))
     await ctx.upstream.cache.remember(

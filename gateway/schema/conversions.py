@@ -1,14 +1,20 @@
 """From GraphQL inputs to the use cases' requests, checking each input on the way.
 
-Limits follow Yuno's documented ones, so what passes here is not refused by Yuno for shape;
-each conversion returns the request, or the problems that stop it before any Yuno call.
+The limits are Yuno's, declared once on the request models (``yuno/models/limits.py``):
+a conversion builds the model and turns what it refuses into problems on the input's
+fields, so what passes here is not refused by Yuno for shape, and a refused input makes no
+Yuno call at all.
 """
 
-from typing import TypeVar
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
 
-from gateway.resolvers.outcomes import Problem
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from gateway.resolvers.outcomes import Field, Problem
 from gateway.resolvers.payments import NewPayment
-from gateway.schema.checks import Checks
 from gateway.schema.inputs import (
     AddressInput,
     CancelPaymentInput,
@@ -23,42 +29,73 @@ from gateway.schema.inputs import (
     RefundPaymentInput,
     UpdateCustomerInput,
 )
-from gateway.yuno.models import CheckoutSessionCreate, CustomerCreate, CustomerUpdate
-from gateway.yuno.models.common import KeyValueRequest, MoneyRequest
-from gateway.yuno.models.customers import AddressRequest, DocumentRequest, PhoneRequest
+from gateway.yuno.models import (
+    CheckoutSessionCreate,
+    CustomerCreate,
+    CustomerSessionCreate,
+    CustomerUpdate,
+)
+from gateway.yuno.models.common import MoneyRequest
+from gateway.yuno.models.limits import PositiveAmount, Reference
 
 Problems = tuple[Problem, ...]
 In = TypeVar("In")
+M = TypeVar("M", bound=BaseModel)
 
-NAME = (1, 255)
-REFERENCE = (3, 255)
-URL = (3, 526)
+
+def request(model: Callable[..., M], **fields: Any) -> tuple[M | None, Problems]:
+    """Build a Yuno request model; what breaks Yuno's limits comes back as problems, each
+    pointing at the input field (the wire name in camel case)."""
+    try:
+        return model(**fields), ()
+    except ValidationError as exc:
+        return None, tuple(problem_of(error) for error in exc.errors())
+
+
+def checked(kind: object, value: object, field: Field) -> Problems:
+    """The problems of one value against one of Yuno's field types (``limits``), for a
+    value whose request is built later, once the use case knows the rest."""
+    if value is None:
+        return ()
+    try:
+        _adapter(kind).validate_python(value)
+    except ValidationError as exc:
+        return tuple(problem_of(error, field) for error in exc.errors())
+    return ()
+
+
+@cache
+def _adapter(kind: object) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)  # type: ignore[arg-type]  # an Annotated type from limits
+
+
+def problem_of(error: ErrorDetails, at: Field = ()) -> Problem:
+    """Our limits raise stable codes as their error type; anything else pydantic finds is
+    INVALID_INPUT, with pydantic's message."""
+    code = error["type"] if error["type"].isupper() else "INVALID_INPUT"
+    path = (*at, *(_camel(str(part)) for part in error["loc"]))
+    return Problem(code, error["msg"], ("input", *path))
 
 
 def customer_create(data: CreateCustomerInput) -> tuple[CustomerCreate | None, Problems]:
-    checks = Checks()
-    checks.length(("merchantCustomerId",), data.merchant_customer_id, *NAME)
-    _check_customer_fields(checks, data, max_metadata=50)
-    if checks.problems:
-        return None, tuple(checks.problems)
-    fields = _customer_fields(data)
-    return CustomerCreate(merchant_customer_id=data.merchant_customer_id, **fields), ()
+    return request(
+        CustomerCreate, merchant_customer_id=data.merchant_customer_id, **_customer_fields(data)
+    )
 
 
 def customer_update(data: UpdateCustomerInput) -> tuple[CustomerUpdate | None, Problems]:
-    checks = Checks()
-    _check_customer_fields(checks, data, max_metadata=50)
-    if checks.problems:
-        return None, tuple(checks.problems)
-    return CustomerUpdate(**_customer_fields(data)), ()
+    return request(CustomerUpdate, **_customer_fields(data))
 
 
 def customer_session(
     data: CreateCustomerSessionInput,
-) -> tuple[CreateCustomerSessionInput | None, Problems]:
-    checks = Checks()
-    checks.length(("callbackUrl",), data.callback_url, *URL)
-    return data, tuple(checks.problems)
+) -> tuple[CustomerSessionCreate | None, Problems]:
+    return request(
+        CustomerSessionCreate,
+        customer_id=data.customer_id,
+        country=data.country,
+        callback_url=data.callback_url,
+    )
 
 
 def accepted(data: In) -> tuple[In, Problems]:
@@ -69,15 +106,8 @@ def accepted(data: In) -> tuple[In, Problems]:
 def checkout_session_create(
     data: CreateCheckoutSessionInput,
 ) -> tuple[CheckoutSessionCreate | None, Problems]:
-    checks = Checks()
-    checks.length(("merchantOrderId",), data.merchant_order_id, *REFERENCE)
-    checks.length(("paymentDescription",), data.payment_description, *REFERENCE)
-    checks.length(("callbackUrl",), data.callback_url, *URL)
-    checks.positive(("amount", "value"), data.amount.value)
-    _check_metadata(checks, data.metadata, 120)
-    if checks.problems:
-        return None, tuple(checks.problems)
-    session = CheckoutSessionCreate(
+    return request(
+        CheckoutSessionCreate,
         customer_id=data.customer_id,
         merchant_order_id=data.merchant_order_id,
         payment_description=data.payment_description,
@@ -86,23 +116,25 @@ def checkout_session_create(
         callback_url=data.callback_url,
         metadata=_metadata(data.metadata),
     )
-    return session, ()
 
 
 def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
-    checks = Checks()
+    """The one-of rule between token and vaulted token is checked here, and only here."""
     method = data.payment_method
-    checks.require(
-        bool(method.token) != bool(method.vaulted_token),
-        "INVALID_PAYMENT_METHOD",
-        "Give exactly one of token and vaultedToken.",
-        ("paymentMethod",),
+    if bool(method.token) == bool(method.vaulted_token):
+        problem = Problem(
+            "INVALID_PAYMENT_METHOD",
+            "Give exactly one of token and vaultedToken.",
+            ("input", "paymentMethod"),
+        )
+        return None, (problem,)
+    problems = (
+        checked(Reference, data.merchant_order_id, ("merchantOrderId",))
+        + checked(Reference, data.description, ("description",))
+        + checked(PositiveAmount, data.amount.value if data.amount else None, ("amount", "value"))
     )
-    checks.length(("merchantOrderId",), data.merchant_order_id, *REFERENCE)
-    checks.length(("description",), data.description, *REFERENCE)
-    checks.positive(("amount", "value"), data.amount.value if data.amount else None)
-    if checks.problems:
-        return None, tuple(checks.problems)
+    if problems:
+        return None, problems
     return NewPayment(
         checkout_session_id=data.checkout_session_id,
         token=method.token,
@@ -111,7 +143,7 @@ def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
         vault_on_success=method.vault_on_success,
         idempotency_key=data.idempotency_key,
         capture=data.capture,
-        amount=_money(data.amount) if data.amount else None,
+        amount=MoneyRequest.model_validate(_money(data.amount)) if data.amount else None,
         merchant_order_id=data.merchant_order_id,
         description=data.description,
         country=data.country,
@@ -122,15 +154,8 @@ def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
 def optional_money(amount: MoneyInput | None) -> tuple[MoneyRequest | None, Problems]:
     if amount is None:
         return None, ()
-    checks = Checks()
-    checks.positive(("amount", "value"), amount.value)
-    return (None, tuple(checks.problems)) if checks.problems else (_money(amount), ())
-
-
-def reason_problems(reason: str | None) -> Problems:
-    checks = Checks()
-    checks.length(("reason",), reason, *REFERENCE)
-    return tuple(checks.problems)
+    money, problems = request(MoneyRequest, **_money(amount))
+    return money, tuple(_under("amount", p) for p in problems)
 
 
 def capture_amount(data: CapturePaymentInput) -> tuple[MoneyRequest | None, Problems]:
@@ -139,55 +164,23 @@ def capture_amount(data: CapturePaymentInput) -> tuple[MoneyRequest | None, Prob
 
 
 def cancel_reason(data: CancelPaymentInput) -> tuple[CancelPaymentInput, Problems]:
-    return data, reason_problems(data.reason)
+    return data, checked(Reference, data.reason, ("reason",))
 
 
 def refund_amount(data: RefundPaymentInput) -> tuple[MoneyRequest | None, Problems]:
     """The amount to refund; None (no problem) refunds the whole charge."""
     amount, problems = optional_money(data.amount)
-    return amount, problems + reason_problems(data.reason)
+    return amount, problems + checked(Reference, data.reason, ("reason",))
 
 
-def _money(amount: MoneyInput) -> MoneyRequest:
-    return MoneyRequest(value=amount.value, currency=amount.currency)
+def _under(name: str, problem: Problem) -> Problem:
+    field = problem.field or ("input",)
+    return Problem(problem.code, problem.message, (field[0], name, *field[1:]))
 
 
-def _check_customer_fields(checks: Checks, data: CustomerFieldsInput, max_metadata: int) -> None:
-    for name in ("first_name", "last_name"):
-        checks.length((_camel(name),), getattr(data, name), *NAME)
-    checks.length(("email",), data.email, 3, 255)
-    checks.require(
-        data.email is None or "@" in data.email,
-        "INVALID_EMAIL",
-        "Not an email address.",
-        ("email",),
-    )
-    if data.document:
-        checks.length(("document", "documentNumber"), data.document.document_number, 3, 40)
-        checks.length(("document", "documentType"), data.document.document_type, 2, 6)
-    if data.phone:
-        checks.require(
-            data.phone.country_code.isdigit() and len(data.phone.country_code) <= 3,
-            "INVALID_PHONE",
-            "The calling code, digits only and without +, e.g. 57.",
-            ("phone", "countryCode"),
-        )
-        checks.length(("phone", "number"), data.phone.number, 1, 32)
-    for name, address in (
-        ("billingAddress", data.billing_address),
-        ("shippingAddress", data.shipping_address),
-    ):
-        if address:
-            checks.length((name, "addressLine1"), address.address_line1, 3, 255)
-            checks.length((name, "city"), address.city, 3, 255)
-    _check_metadata(checks, data.metadata, max_metadata)
-
-
-def _check_metadata(checks: Checks, metadata: list[KeyValueInput] | None, limit: int) -> None:
-    checks.at_most(("metadata",), metadata, limit)
-    for index, item in enumerate(metadata or []):
-        checks.length(("metadata", str(index), "key"), item.key, 1, 48)
-        checks.length(("metadata", str(index), "value"), item.value, 1, 512)
+def _money(amount: MoneyInput) -> dict[str, object]:
+    """Fields, not a model: the request model built around them checks them."""
+    return {"value": amount.value, "currency": amount.currency}
 
 
 def _customer_fields(data: CustomerFieldsInput) -> dict[str, object]:
@@ -199,13 +192,13 @@ def _customer_fields(data: CustomerFieldsInput) -> dict[str, object]:
         "date_of_birth": data.date_of_birth,
         "nationality": data.nationality,
         "country": data.country,
-        "document": DocumentRequest(
-            document_type=data.document.document_type,
-            document_number=data.document.document_number,
-        )
+        "document": {
+            "document_type": data.document.document_type,
+            "document_number": data.document.document_number,
+        }
         if data.document
         else None,
-        "phone": PhoneRequest(country_code=data.phone.country_code, number=data.phone.number)
+        "phone": {"country_code": data.phone.country_code, "number": data.phone.number}
         if data.phone
         else None,
         "billing_address": _address(data.billing_address),
@@ -214,22 +207,22 @@ def _customer_fields(data: CustomerFieldsInput) -> dict[str, object]:
     }
 
 
-def _address(address: AddressInput | None) -> AddressRequest | None:
+def _address(address: AddressInput | None) -> dict[str, object] | None:
     if address is None:
         return None
-    return AddressRequest(
-        address_line_1=address.address_line1,
-        address_line_2=address.address_line2,
-        city=address.city,
-        state=address.state,
-        country=address.country,
-        zip_code=address.zip_code,
-        neighborhood=address.neighborhood,
-    )
+    return {
+        "address_line_1": address.address_line1,
+        "address_line_2": address.address_line2,
+        "city": address.city,
+        "state": address.state,
+        "country": address.country,
+        "zip_code": address.zip_code,
+        "neighborhood": address.neighborhood,
+    }
 
 
-def _metadata(items: list[KeyValueInput] | None) -> list[KeyValueRequest] | None:
-    return None if items is None else [KeyValueRequest(key=i.key, value=i.value) for i in items]
+def _metadata(items: list[KeyValueInput] | None) -> list[dict[str, str]] | None:
+    return None if items is None else [{"key": i.key, "value": i.value} for i in items]
 
 
 def _camel(name: str) -> str:

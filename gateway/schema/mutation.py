@@ -90,9 +90,7 @@ class Mutation:
         return await answer(
             input,
             conversions.customer_session,
-            lambda data: sessions.create_customer_session(
-                info.context, data.customer_id, data.country, data.callback_url
-            ),
+            lambda data: sessions.create_customer_session(info.context, data),
             CreateCustomerSessionPayload.of,
         )
 

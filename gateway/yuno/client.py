@@ -23,6 +23,7 @@ from gateway.yuno.models import (
     Customer,
     CustomerCreate,
     CustomerSession,
+    CustomerSessionCreate,
     CustomerUpdate,
     OneTimeToken,
     Payment,
@@ -97,11 +98,10 @@ class YunoClient:
 
     # -- customer sessions and enrollment ----------------------------------------------
 
-    async def create_customer_session(
-        self, customer_id: str, country: str, callback_url: str | None = None
-    ) -> CustomerSession:
-        body = {"customer_id": customer_id, "country": country, "callback_url": callback_url}
-        return await self._post("/customers/sessions", self._account(body), CustomerSession)
+    async def create_customer_session(self, session: CustomerSessionCreate) -> CustomerSession:
+        return await self._post(
+            "/customers/sessions", self._account(session.body()), CustomerSession
+        )
 
     async def list_enrollable_payment_methods(self, customer_session: str) -> list[PaymentMethod]:
         path = f"/checkout/customers/sessions/{_segment(customer_session)}/payment-methods"

@@ -6,7 +6,12 @@ import pytest
 
 from gateway.sandbox import Sandbox
 from tests.conftest import GatewayClient
-from tests.documents import CAPTURE_PAYMENT, CREATE_CHECKOUT_SESSION, REFUND_PAYMENT
+from tests.documents import (
+    CAPTURE_PAYMENT,
+    CREATE_CHECKOUT_SESSION,
+    CREATE_CUSTOMER,
+    REFUND_PAYMENT,
+)
 from tests.storefront import create_customer
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -151,5 +156,74 @@ async def test_session_payment_refuses_a_client_amount(
     )
     assert data["createPayment"]["userErrors"] == [
         {"field": ["input", "amount"], "code": "FIELD_SET_BY_SESSION"}
+    ]
+    assert sandbox.requests == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"firstName": "   "}, "INVALID_LENGTH", ["input", "firstName"]),
+        ({"email": "no-at-sign"}, "INVALID_EMAIL", ["input", "email"]),
+        (
+            {"phone": {"countryCode": "+57", "number": "3001234567"}},
+            "INVALID_PHONE",
+            ["input", "phone", "countryCode"],
+        ),
+        (
+            {"document": {"documentType": "CC", "documentNumber": "12"}},
+            "INVALID_LENGTH",
+            ["input", "document", "documentNumber"],
+        ),
+        (
+            {"billingAddress": {"addressLine1": "ab", "city": "Bogota", "country": "CO"}},
+            "INVALID_LENGTH",
+            ["input", "billingAddress", "addressLine1"],
+        ),
+        (
+            {"metadata": [{"key": "tier", "value": "gold"}, {"key": "k" * 49, "value": "v"}]},
+            "INVALID_LENGTH",
+            ["input", "metadata", "1", "key"],
+        ),
+        (
+            {"metadata": [{"key": f"k{i}", "value": "v"} for i in range(51)]},
+            "TOO_MANY_ITEMS",
+            ["input", "metadata"],
+        ),
+    ],
+)
+async def test_yunos_limits_on_customer_fields_are_user_errors_on_the_right_field(
+    gateway: GatewayClient,
+    sandbox: Sandbox,
+    changes: dict[str, Any],
+    code: str,
+    field: list[str],
+) -> None:
+    """The limits live on the Yuno request models; their refusals point at the input."""
+    data = await gateway.data(
+        CREATE_CUSTOMER, {"input": {"merchantCustomerId": "limits-shopper", **changes}}
+    )
+    [error] = data["createCustomer"]["userErrors"]
+    assert (error["code"], error["field"]) == (code, field)
+    assert yuno_writes(sandbox) == []
+
+
+async def test_a_refund_reason_too_short_is_refused_before_yuno(
+    gateway: GatewayClient, sandbox: Sandbox
+) -> None:
+    data = await gateway.data(
+        "mutation($input: RefundPaymentInput!) "
+        "{ refundPayment(input: $input) { userErrors { field code } } }",
+        {
+            "input": {
+                "paymentId": UNKNOWN_ID,
+                "reason": "no",
+                "amount": {"value": "0", "currency": "COP"},
+            }
+        },
+    )
+    assert data["refundPayment"]["userErrors"] == [
+        {"field": ["input", "amount", "value"], "code": "INVALID_AMOUNT"},
+        {"field": ["input", "reason"], "code": "INVALID_LENGTH"},
     ]
     assert sandbox.requests == []

@@ -13,6 +13,7 @@ from gateway.yuno.models import (
     CheckoutSessionCreate,
     Customer,
     CustomerCreate,
+    CustomerSessionCreate,
     Payment,
     PaymentCreate,
     RefundRequest,
@@ -76,7 +77,9 @@ async def test_customer_enrolls_a_card_and_sees_it_listed(
     yuno: YunoClient, sandbox_url: str, sandbox_config: SandboxConfig
 ) -> None:
     customer = await new_customer(yuno)
-    session = await yuno.create_customer_session(customer.id, "CO")
+    session = await yuno.create_customer_session(
+        CustomerSessionCreate(customer_id=customer.id, country="CO")
+    )
     catalog = await yuno.list_enrollable_payment_methods(session.id)
     assert "CARD" in {m.type for m in catalog}
 
@@ -101,7 +104,9 @@ async def test_checkout_offers_the_enrolled_card_and_pays_with_a_token(
     yuno: YunoClient, sandbox_url: str, sandbox_config: SandboxConfig
 ) -> None:
     customer = await new_customer(yuno)
-    customer_session = await yuno.create_customer_session(customer.id, "CO")
+    customer_session = await yuno.create_customer_session(
+        CustomerSessionCreate(customer_id=customer.id, country="CO")
+    )
     enrollment = await yuno.enroll_payment_method(customer_session.id, "CARD", "CO")
     await complete_enrollment(
         sandbox_url, sandbox_config.public_api_key, enrollment.id or "", VISA_SUCCEEDED

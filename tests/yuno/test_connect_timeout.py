@@ -59,7 +59,7 @@ def unreachable(url: str, config: SandboxConfig) -> Settings:
 
 def payment() -> PaymentCreate:
     return PaymentCreate(
-        description="d",
+        description="Two coffees",
         country="CO",
         merchant_order_id="order-1",
         amount=MoneyRequest(value=Decimal("10"), currency="COP"),

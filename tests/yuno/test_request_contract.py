@@ -24,6 +24,7 @@ from gateway.yuno.models import (
     CheckoutSessionCreate,
     Customer,
     CustomerCreate,
+    CustomerSessionCreate,
     CustomerUpdate,
     Payment,
     PaymentCreate,
@@ -144,7 +145,9 @@ async def run_every_flow(yuno: YunoClient) -> None:
     await yuno.update_customer(customer.id, CustomerUpdate(last_name="Doe", email="a@example.com"))
     await yuno.get_customer(customer.id)
     session = await yuno.create_customer_session(
-        customer.id, "CO", callback_url="https://merchant.example/enrolled"
+        CustomerSessionCreate(
+            customer_id=customer.id, country="CO", callback_url="https://merchant.example/enrolled"
+        )
     )
     await yuno.enroll_payment_method(session.id, "CARD", "CO")
 

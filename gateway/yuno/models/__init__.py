@@ -23,7 +23,12 @@ from gateway.yuno.models.payments import (
     RefundRequest,
     Transaction,
 )
-from gateway.yuno.models.sessions import CheckoutSession, CheckoutSessionCreate, CustomerSession
+from gateway.yuno.models.sessions import (
+    CheckoutSession,
+    CheckoutSessionCreate,
+    CustomerSession,
+    CustomerSessionCreate,
+)
 
 __all__ = [
     "Address",
@@ -35,6 +40,7 @@ __all__ = [
     "Customer",
     "CustomerCreate",
     "CustomerSession",
+    "CustomerSessionCreate",
     "CustomerUpdate",
     "Document",
     "KeyValue",

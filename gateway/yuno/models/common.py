@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from gateway.yuno.models.limits import MetadataKey, MetadataValue, PositiveAmount
+
 
 class YunoModel(BaseModel):
     """A Yuno response object: unknown fields ignored, ``""`` read as "no value"."""
@@ -46,7 +48,7 @@ class Money(YunoModel):
 
 
 class MoneyRequest(YunoRequest):
-    value: Decimal
+    value: PositiveAmount
     currency: str
 
 
@@ -56,5 +58,5 @@ class KeyValue(YunoModel):
 
 
 class KeyValueRequest(YunoRequest):
-    key: str
-    value: str
+    key: MetadataKey
+    value: MetadataValue

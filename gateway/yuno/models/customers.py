@@ -1,8 +1,22 @@
 """Yuno's customer: who pays, known to Yuno by its id and to the merchant by its own id."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from gateway.yuno.models.common import KeyValue, KeyValueRequest, YunoModel, YunoRequest
+from gateway.yuno.models.limits import (
+    AddressLine,
+    CallingCode,
+    DocumentNumber,
+    DocumentType,
+    Email,
+    Name,
+    PhoneNumber,
+    at_most,
+)
+
+#: Yuno keeps up to 50 metadata entries on a customer.
+CustomerMetadata = Annotated[list[KeyValueRequest], at_most(50)]
 
 
 class Document(YunoModel):
@@ -45,19 +59,19 @@ class Customer(YunoModel):
 
 
 class DocumentRequest(YunoRequest):
-    document_type: str
-    document_number: str
+    document_type: DocumentType
+    document_number: DocumentNumber
 
 
 class PhoneRequest(YunoRequest):
-    country_code: str
-    number: str
+    country_code: CallingCode
+    number: PhoneNumber
 
 
 class AddressRequest(YunoRequest):
-    address_line_1: str
+    address_line_1: AddressLine
     address_line_2: str | None = None
-    city: str
+    city: AddressLine
     state: str | None = None
     country: str
     zip_code: str | None = None
@@ -67,9 +81,9 @@ class AddressRequest(YunoRequest):
 class CustomerUpdate(YunoRequest):
     """A partial update: only the fields that are set are sent."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
+    first_name: Name | None = None
+    last_name: Name | None = None
+    email: Email | None = None
     gender: str | None = None
     date_of_birth: date | None = None
     nationality: str | None = None
@@ -78,8 +92,8 @@ class CustomerUpdate(YunoRequest):
     phone: PhoneRequest | None = None
     billing_address: AddressRequest | None = None
     shipping_address: AddressRequest | None = None
-    metadata: list[KeyValueRequest] | None = None
+    metadata: CustomerMetadata | None = None
 
 
 class CustomerCreate(CustomerUpdate):
-    merchant_customer_id: str
+    merchant_customer_id: Name

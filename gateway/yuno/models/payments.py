@@ -10,8 +10,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from gateway.yuno.models.common import KeyValueRequest, MoneyRequest, YunoModel, YunoRequest
+from gateway.yuno.models.common import MoneyRequest, YunoModel, YunoRequest
+from gateway.yuno.models.limits import Reference
 from gateway.yuno.models.payment_methods import CardData
+from gateway.yuno.models.sessions import OrderMetadata
 
 AUTHORIZE = "AUTHORIZE"
 MONEY_MOVING_TRANSACTIONS = frozenset({"PURCHASE", "CAPTURE"})
@@ -123,15 +125,15 @@ class CustomerPayerRequest(YunoRequest):
 
 
 class PaymentCreate(YunoRequest):
-    description: str
+    description: Reference
     country: str
-    merchant_order_id: str
+    merchant_order_id: Reference
     amount: MoneyRequest
     payment_method: PaymentMethodRequest
     checkout: CheckoutRequest | None = None
     customer_payer: CustomerPayerRequest | None = None
     workflow: str | None = None
-    metadata: list[KeyValueRequest] | None = None
+    metadata: OrderMetadata | None = None
 
 
 class PaymentMove(YunoRequest):
@@ -153,7 +155,7 @@ class CancelRequest(PaymentMove):
 
     merchant_reference: str
     reason: str = "REQUESTED_BY_CUSTOMER"
-    description: str | None = None
+    description: Reference | None = None
 
 
 class RefundRequest(PaymentMove):
@@ -162,4 +164,4 @@ class RefundRequest(PaymentMove):
     merchant_reference: str
     amount: MoneyRequest | None = None
     reason: str = "REQUESTED_BY_CUSTOMER"
-    description: str | None = None
+    description: Reference | None = None

@@ -5,6 +5,7 @@ reads one back; the model accepts both.
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AliasChoices, Field
 
@@ -16,6 +17,10 @@ from gateway.yuno.models.common import (
     YunoModel,
     YunoRequest,
 )
+from gateway.yuno.models.limits import Reference, Url, at_most
+
+#: Yuno keeps up to 120 metadata entries on a checkout session or a payment.
+OrderMetadata = Annotated[list[KeyValueRequest], at_most(120)]
 
 
 class CustomerSession(YunoModel):
@@ -40,11 +45,17 @@ class CheckoutSession(YunoModel):
     used: bool | None = None
 
 
+class CustomerSessionCreate(YunoRequest):
+    customer_id: str
+    country: str
+    callback_url: Url | None = None
+
+
 class CheckoutSessionCreate(YunoRequest):
-    merchant_order_id: str
-    payment_description: str
+    merchant_order_id: Reference
+    payment_description: Reference
     country: str
     customer_id: str | None = None
     amount: MoneyRequest
-    callback_url: str | None = None
-    metadata: list[KeyValueRequest] | None = None
+    callback_url: Url | None = None
+    metadata: OrderMetadata | None = None
