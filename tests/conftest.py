@@ -23,9 +23,13 @@ SERVICE_KEY = "test-service-key-with-every-scope"
 JWT_SECRET = "test-identity-provider-secret-0123456789"
 
 
+#: Yuno's webhook retry schedule (5 min to 96 h) compressed ten thousand times: seconds.
+WEBHOOK_TIME_SCALE = 0.0001
+
+
 @pytest.fixture
 def sandbox_config() -> SandboxConfig:
-    return SandboxConfig()
+    return SandboxConfig(webhook_time_scale=WEBHOOK_TIME_SCALE)
 
 
 @pytest.fixture

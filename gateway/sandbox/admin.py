@@ -58,12 +58,40 @@ async def set_latency(request: web.Request) -> web.Response:
 
 
 async def set_webhook(request: web.Request) -> web.Response:
+    """``{"url", "secret", "api_key", "header_secret", "version"}``: where deliveries go and
+    how they are authenticated (HMAC, ``x-api-key``/``x-secret``), v2 or legacy v1 shape."""
     body = load_object(await request.read())
-    url, secret = body.get("url"), body.get("secret")
-    if not isinstance(url, str | None) or not isinstance(secret, str | None):
-        raise invalid("url and secret must be strings or null")
-    request.app[SANDBOX].configure_webhook(url, secret)
+    url, secret = _text_or_null(body, "url"), _text_or_null(body, "secret")
+    version = body.get("version", 2)
+    if version not in (1, 2):
+        raise invalid("version must be 1 or 2")
+    request.app[SANDBOX].configure_webhook(
+        url,
+        secret,
+        api_key=_text_or_null(body, "api_key"),
+        header_secret=_text_or_null(body, "header_secret"),
+        version=2 if version == 2 else 1,
+    )
     return json_response({"url": url, "secret_set": secret is not None})
+
+
+def _text_or_null(body: dict[str, object], name: str) -> str | None:
+    value = body.get(name)
+    if not isinstance(value, str | None):
+        raise invalid(f"{name} must be a string or null")
+    return value
+
+
+async def list_webhooks(request: web.Request) -> web.Response:
+    """Every delivery attempt so far: body, headers and the receiver's status."""
+    sent = request.app[SANDBOX].webhooks.sent
+    return json_response(
+        {
+            "deliveries": [
+                {"body": s.body.decode(), "headers": s.headers, "status": s.status} for s in sent
+            ]
+        }
+    )
 
 
 async def reset(request: web.Request) -> web.Response:
@@ -106,5 +134,6 @@ def routes() -> list[web.RouteDef]:
         web.delete("/_sandbox/faults", clear_faults),
         web.put("/_sandbox/latency", set_latency),
         web.put("/_sandbox/webhook", set_webhook),
+        web.get("/_sandbox/webhooks", list_webhooks),
         web.post("/_sandbox/reset", reset),
     ]

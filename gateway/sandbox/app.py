@@ -1,5 +1,7 @@
 """Assembles the emulator: routes, middlewares, and the webhook client's lifetime."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -10,8 +12,10 @@ from gateway.sandbox import (
     checkout,
     customers,
     enrollment,
+    pages,
     payments,
     sessions,
+    steps,
     transactions,
 )
 from gateway.sandbox.config import SandboxConfig
@@ -29,10 +33,41 @@ def create_sandbox_app(config: SandboxConfig = _DEFAULT_CONFIG) -> web.Applicati
     )
     app[SANDBOX] = Sandbox(config)
     # Specific paths first: /v1/customers/sessions must win over /v1/customers/{id}.
-    for module in (sessions, customers, enrollment, checkout, payments, transactions, admin):
+    for module in (
+        sessions,
+        customers,
+        enrollment,
+        checkout,
+        payments,
+        transactions,
+        admin,
+        pages,
+    ):
         app.router.add_routes(module.routes())
     app.cleanup_ctx.append(_webhook_client)
+    app.cleanup_ctx.append(_sweeper)
     return app
+
+
+#: How often pending payments are checked for expiry.
+SWEEP_EVERY = 0.2
+
+
+async def _sweeper(app: web.Application) -> AsyncIterator[None]:
+    """Expires what waits too long (a PIX QR code, a voucher, a challenge), so the webhook
+    comes when the time is up, not when someone next reads the payment."""
+    sandbox = app[SANDBOX]
+
+    async def sweep() -> None:
+        while True:
+            await asyncio.sleep(SWEEP_EVERY)
+            steps.expire_due(sandbox)
+
+    task = asyncio.create_task(sweep())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _webhook_client(app: web.Application) -> AsyncIterator[None]:

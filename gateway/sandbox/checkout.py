@@ -10,6 +10,7 @@ from gateway.sandbox import validation as check
 from gateway.sandbox.cards import parse_card
 from gateway.sandbox.enrollment import ICONS, enrolled_for
 from gateway.sandbox.errors import invalid
+from gateway.sandbox.methods import Method, offered_in
 from gateway.sandbox.sessions import find_checkout_session, open_checkout_session
 from gateway.sandbox.state import SANDBOX, Sandbox
 from gateway.sandbox.store import CheckoutSession, Enrollment, OneTimeToken
@@ -75,9 +76,26 @@ def _enrolled_method(session: CheckoutSession, item: Enrollment) -> JsonObject:
     }
 
 
+def _alternative(session: CheckoutSession, method: Method) -> JsonObject:
+    return {
+        "name": method.name,
+        "vaulted_token": None,
+        "description": method.name,
+        "type": method.type,
+        "category": method.category,
+        "icon": f"{ICONS}/{method.icon}",
+        "last_successfully_used": None,
+        "last_successfully_used_at": None,
+        "checkout": _checkout_block(session, True),
+        "preferred": False,
+    }
+
+
 def session_methods(sandbox: Sandbox, session: CheckoutSession) -> list[JsonObject]:
-    """The generic card method, then the session customer's enrolled methods."""
+    """The generic card method, the alternative methods of the session's country, then
+    the session customer's enrolled methods."""
     methods = [_generic_card(session)]
+    methods += [_alternative(session, m) for m in offered_in(session.country)]
     if session.customer_id is not None:
         methods += [
             _enrolled_method(session, e) for e in enrolled_for(sandbox, session.customer_id)
@@ -97,20 +115,25 @@ async def create_token(request: web.Request) -> web.Response:
     body = load_object(await request.read())
     check.require(body, "payment_method")
     method = check.obj(body, "payment_method") or {}
-    if method.get("type", "CARD") != "CARD":
-        raise invalid("payment_method.type must be CARD")
-    card = parse_card(method.get("card"), sandbox.now(), "payment_method.card")
+    kind = method.get("type", "CARD")
+    offered = {m.type for m in offered_in(session.country)}
+    if kind != "CARD" and kind not in offered:
+        raise invalid("payment_method.type is not a method this checkout session offers")
     vault = bool(check.boolean(method, "vault_on_success", label="payment_method.vault_on_success"))
-    token = OneTimeToken(new_id(), session.id, card, vault)
+    card = None
+    card_data: JsonObject | None = None
+    if kind == "CARD":
+        card = parse_card(method.get("card"), sandbox.now(), "payment_method.card")
+        card_data = card.public_data()
+        for private in ("expiration_month", "expiration_year", "issuer"):
+            card_data.pop(private)
+    token = OneTimeToken(new_id(), session.id, card, vault, type=str(kind))
     sandbox.store.tokens[token.token] = token
-    card_data = card.public_data()
-    for private in ("expiration_month", "expiration_year", "issuer"):
-        card_data.pop(private)
     document = {
         "token": token.token,
         "vaulted_token": None,
         "vault_on_success": vault,
-        "type": "CARD",
+        "type": kind,
         "card_data": card_data,
         "customer": None,
         "installment": None,

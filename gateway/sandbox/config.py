@@ -28,10 +28,21 @@ class SandboxConfig:
     account_id: str = DEV_ACCOUNT_ID
     latency_ms: float = 0.0
     webhook_url: str | None = None
+    #: The HMAC key of ``x-hmac-signature``.
     webhook_secret: str | None = None
-    webhook_attempts: int = 3
+    #: Static credentials sent as ``x-api-key`` and ``x-secret`` (both, or neither).
+    webhook_api_key: str | None = None
+    webhook_header_secret: str | None = None
+    #: 2 (the envelope) or 1 (Yuno's legacy shape).
+    webhook_version: int = 2
+    #: Attempts per delivery, at most Yuno's 7, on Yuno's schedule times ``time_scale``.
+    webhook_attempts: int = 7
+    webhook_time_scale: float = 1.0
     session_ttl: timedelta = timedelta(hours=5)
     idempotency_ttl: timedelta = timedelta(hours=24)
     clock: Callable[[], datetime] = _utc_now
     #: Origins whose pages may call the SDK routes (CORS): a browser plays Yuno's SDK.
     cors_origins: tuple[str, ...] = ()
+    #: Where browsers reach the emulator's own pages (3DS, vouchers, banks); by default
+    #: the address the API call that made the payment was sent to.
+    public_url: str | None = None

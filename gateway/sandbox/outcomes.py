@@ -18,7 +18,29 @@ RESPONSE_MESSAGES: dict[str, str] = {
     "INVALID_CARD_DATA": "Invalid card data",
     "REPORTED_STOLEN": "Card reported stolen",
     "ERROR": "Processing error",
+    "SUCCEEDED_THREE_D_SECURE": "Transaction successful with 3DS authentication",
+    "CHALLENGE_REQUIRED": "3DS challenge required",
+    "PENDING_FRAUD_REVIEW": "Pending fraud review",
+    "FRAUD_VALIDATION": "Declined by fraud validation",
+    "FRAUD_VERIFIED": "Fraud screening passed",
+    "EXPIRED": "Payment expired",
+    "DECLINED": "Transaction declined",
 }
+#: Merchant advice codes (yuno-api.md §5.3) Yuno adds to a decline: whether to try again.
+MERCHANT_ADVICE: dict[str, tuple[str, str]] = {
+    "INSUFFICIENT_FUNDS": ("TRY_AGAIN_LATER", "Retry within 30 days"),
+    "DECLINED_BY_BANK": ("TRY_AGAIN_LATER", "Retry within 30 days"),
+    "DO_NOT_HONOR": ("DO_NOT_TRY_AGAIN", "Do not retry this card"),
+    "INVALID_SECURITY_CODE": ("UPDATE_INFORMATION", "Ask the shopper to check the card data"),
+    "INVALID_CARD_DATA": ("UPDATE_INFORMATION", "Ask the shopper to check the card data"),
+    "REPORTED_STOLEN": ("DO_NOT_TRY_AGAIN", "Do not retry this card"),
+    "DECLINED": ("DO_NOT_TRY_AGAIN", "Do not retry this card"),
+    "ERROR": ("TRY_AGAIN_LATER", "Retry later"),
+}
+#: Descriptions that script fraud screening (as a description equal to a response code
+#: scripts the card outcome): a review that a test settles, or an outright fraud decline.
+FRAUD_REVIEW = "PENDING_FRAUD_REVIEW"
+FRAUD_DECLINE = "FRAUD_VALIDATION"
 #: ISO 8583 codes the sandbox provider reports next to each response code.
 ISO8583: dict[str, tuple[str, str]] = {
     "SUCCEEDED": ("00", "Approved or completed successfully"),
@@ -50,7 +72,7 @@ def response_code(card: Card | None, description: str) -> str:
 
 def outcome(code: str, capture: bool) -> Outcome:
     """What a new payment looks like after the provider answered ``code``."""
-    if code == "SUCCEEDED":
+    if code in ("SUCCEEDED", "SUCCEEDED_THREE_D_SECURE"):
         if capture:
             return Outcome("SUCCEEDED", "APPROVED", "SUCCEEDED")
         return Outcome("PENDING", "AUTHORIZED", "SUCCEEDED")

@@ -13,7 +13,7 @@ from gateway.sandbox.faults import FaultRule, Faults
 from gateway.sandbox.idempotency import IdempotencyStore
 from gateway.sandbox.requestlog import RequestRecord
 from gateway.sandbox.store import Store
-from gateway.sandbox.webhooks import Webhooks
+from gateway.sandbox.webhooks import Target, Webhooks
 
 
 class Sandbox:
@@ -29,7 +29,10 @@ class Sandbox:
         self.faults = Faults()
         self.latency_ms = config.latency_ms
         self.webhooks = Webhooks(
-            config.webhook_url, config.webhook_secret, config.webhook_attempts, config.account_id
+            _target(config),
+            config.account_id,
+            attempts=config.webhook_attempts,
+            time_scale=config.webhook_time_scale,
         )
 
     def now(self) -> datetime:
@@ -40,9 +43,19 @@ class Sandbox:
         """Delay added before every /v1 request from now on."""
         self.latency_ms = max(0.0, latency_ms)
 
-    def configure_webhook(self, url: str | None, secret: str | None) -> None:
-        """Point webhook deliveries somewhere else (or nowhere, with ``None``)."""
-        self.webhooks.configure(url, secret)
+    def configure_webhook(
+        self,
+        url: str | None,
+        secret: str | None,
+        *,
+        api_key: str | None = None,
+        header_secret: str | None = None,
+        version: int = 2,
+    ) -> None:
+        """Point webhook deliveries somewhere else (or nowhere, with ``None``); ``secret``
+        signs them (HMAC), ``api_key``/``header_secret`` go as ``x-api-key``/``x-secret``."""
+        target = None if url is None else Target(url, secret, api_key, header_secret, version)
+        self.webhooks.configure(target)
 
     def add_fault(self, rule: FaultRule) -> FaultRule:
         """Inject a scripted failure for matching /v1 requests."""
@@ -63,7 +76,19 @@ class Sandbox:
         self.requests.clear()
         self.faults.clear()
         self.latency_ms = self.config.latency_ms
-        self.webhooks.configure(self.config.webhook_url, self.config.webhook_secret)
+        self.webhooks.configure(_target(self.config))
+
+
+def _target(config: SandboxConfig) -> Target | None:
+    if config.webhook_url is None:
+        return None
+    return Target(
+        config.webhook_url,
+        config.webhook_secret,
+        config.webhook_api_key,
+        config.webhook_header_secret,
+        config.webhook_version,
+    )
 
 
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)

@@ -34,7 +34,8 @@ class CustomerSession:
 
 @dataclass
 class Enrollment:
-    """A payment method of a customer, from READY_TO_ENROLL to UNENROLLED."""
+    """A payment method of a customer, from READY_TO_ENROLL to UNENROLLED (or DECLINED,
+    ERROR, EXPIRED when it never got there)."""
 
     id: str
     customer_id: str
@@ -49,6 +50,15 @@ class Enrollment:
     vaulted_token: str | None = None
     card: Card | None = None
     last_used_at: datetime | None = None
+    workflow: str = "CHECKOUT"
+    #: Where a wallet enrollment sends the shopper (its emulator page).
+    redirect_url: str | None = None
+    callback_url: str | None = None
+    sub_status: str | None = None
+    #: ``{"vault_on_success", "currency"}`` when a zero-amount verify was asked for.
+    verify: JsonObject | None = None
+    verify_payment: JsonObject | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass
@@ -64,11 +74,14 @@ class CheckoutSession:
 
 @dataclass
 class OneTimeToken:
+    """What the SDK collected: a card, or only the choice of an alternative method."""
+
     token: str
     session_id: str
-    card: Card
+    card: Card | None
     vault_on_success: bool
     used: bool = False
+    type: str = "CARD"
 
 
 @dataclass
@@ -82,6 +95,24 @@ class Transaction:
     merchant_reference: str | None = None
     reason: str | None = None
     description: str | None = None
+    updated_at: datetime | None = None
+    #: The 3-D Secure challenge URL, on a THREE_D_SECURE transaction.
+    redirect_url: str | None = None
+
+
+@dataclass
+class NextStep:
+    """What the shopper (or the bank, or a fraud analyst) must still do before a pending
+    payment can finish, and until when."""
+
+    #: THREE_D_SECURE, REDIRECT, QR, TICKET, BANK_TRANSFER or FRAUD_REVIEW.
+    kind: str
+    url: str | None = None
+    #: The PIX copy-and-paste code, the voucher's reference or the CLABE.
+    code: str | None = None
+    barcode: str | None = None
+    image_url: str | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass
@@ -111,6 +142,13 @@ class Payment:
     captured: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
     transactions: list[Transaction] = field(default_factory=list)
+    method_type: str = "CARD"
+    installments: int = 1
+    verify: bool = False
+    step: NextStep | None = None
+    callback_url: str | None = None
+    #: The ``fraud_screening`` block, when fraud screening ran.
+    fraud_screening: JsonObject | None = None
 
 
 @dataclass
@@ -133,6 +171,13 @@ class Store:
             ),
             None,
         )
+
+    def deleted(self, customer_id: str) -> None:
+        """Forget a customer and what only it could use (its vaulted methods)."""
+        self.customers.pop(customer_id, None)
+        for item in self.enrollments.values():
+            if item.customer_id == customer_id and item.status == "ENROLLED":
+                item.status = "UNENROLLED"
 
     def enrollment_by_token(self, vaulted_token: str) -> Enrollment | None:
         return next(

@@ -124,7 +124,7 @@ def account(body: JsonObject, expected: str) -> None:
 
 
 def amount(
-    body: JsonObject, country_code: str | None, name: str = "amount"
+    body: JsonObject, country_code: str | None, name: str = "amount", *, zero: bool = False
 ) -> tuple[Decimal, str] | None:
     """An optional ``{currency, value}`` money object, checked against the country."""
     money = obj(body, name)
@@ -138,15 +138,15 @@ def amount(
         raise SandboxError(
             400, "CURRENCY_NOT_ALLOWED", f"Currency {currency} is not allowed for {country_code}"
         )
-    return money_value(money["value"], f"{name}.value"), currency
+    return money_value(money["value"], f"{name}.value", zero=zero), currency
 
 
-def money_value(value: object, label: str) -> Decimal:
-    """A positive decimal that is a multiple of 0.0001."""
+def money_value(value: object, label: str, *, zero: bool = False) -> Decimal:
+    """A positive decimal that is a multiple of 0.0001 (``zero``: 0 too, for a verify)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise invalid(f"{label} must be a number")
     number = Decimal(value)
-    if number <= 0 or number % _AMOUNT_STEP != 0:
+    if number < 0 or (number == 0 and not zero) or number % _AMOUNT_STEP != 0:
         raise SandboxError(
             400, "INVALID_AMOUNT", f"{label} must be positive and a multiple of 0.0001"
         )

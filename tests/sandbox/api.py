@@ -4,6 +4,7 @@ Tests speak raw HTTP on purpose: the emulator is checked on its own, independent
 gateway's Yuno client.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -59,6 +60,8 @@ class Api:
     http: aiohttp.ClientSession
     base: str
     sandbox: Sandbox
+    #: Servers a test started beside the emulator, closed with it.
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def call(
         self,
@@ -118,15 +121,24 @@ class Api:
         return result
 
     async def checkout(
-        self, customer_id: str | None = None, value: object = 26.9, description: str = "Test order"
+        self,
+        customer_id: str | None = None,
+        value: object = 26.9,
+        description: str = "Test order",
+        *,
+        country: str = "CO",
+        currency: str = "COP",
+        callback_url: str | None = None,
     ) -> str:
         body: dict[str, Any] = {
             "account_id": DEV_ACCOUNT_ID,
             "merchant_order_id": "order-1",
             "payment_description": description,
-            "country": "CO",
-            "amount": {"currency": "COP", "value": value},
+            "country": country,
+            "amount": {"currency": currency, "value": value},
         }
+        if callback_url is not None:
+            body["callback_url"] = callback_url
         if customer_id is not None:
             body["customer_id"] = customer_id
         reply = await self.call("POST", "/v1/checkout/sessions", body)

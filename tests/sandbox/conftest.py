@@ -17,7 +17,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def emulator_config(clock: Clock) -> SandboxConfig:
-    return SandboxConfig(clock=clock)
+    return SandboxConfig(clock=clock, webhook_time_scale=0.001)
 
 
 @pytest.fixture
@@ -31,4 +31,7 @@ async def emulator(emulator_config: SandboxConfig) -> AsyncIterator[TestServer]:
 @pytest.fixture
 async def api(emulator: TestServer) -> AsyncIterator[Api]:
     async with aiohttp.ClientSession() as http:
-        yield Api(http, str(emulator.make_url("")).rstrip("/"), emulator.app[SANDBOX])
+        api = Api(http, str(emulator.make_url("")).rstrip("/"), emulator.app[SANDBOX])
+        yield api
+        for close in api.closers:
+            await close()

@@ -84,7 +84,7 @@ class Recorder:
 @pytest.fixture
 def sandbox_config() -> SandboxConfig:
     """One retry: enough to record a delivery and Yuno's retry of it."""
-    return SandboxConfig(webhook_attempts=2)
+    return SandboxConfig(webhook_attempts=2, webhook_time_scale=0.001)
 
 
 @pytest.fixture
