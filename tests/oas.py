@@ -145,3 +145,9 @@ def validate_request(spec: str, body: object, method: str | None = None) -> None
     if section is None:
         raise AssertionError(f"{spec}: no request body documented")
     _check(spec, "request", _schema(spec, section), body)
+
+
+def documented_statuses(spec: str, method: str | None = None) -> set[int]:
+    """The response statuses Yuno documents for ``spec`` (e.g. a 202 with no body)."""
+    _require_dir()
+    return {int(status) for status in _operation(spec, method).get("responses", {})}

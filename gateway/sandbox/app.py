@@ -54,7 +54,8 @@ SWEEP_EVERY = 0.2
 
 
 async def _sweeper(app: web.Application) -> AsyncIterator[None]:
-    """Expires what waits too long (a PIX QR code, a voucher, a challenge), so the webhook
+    """Expires what waits too long (a PIX QR code, a voucher, a challenge, an enrollment
+    nobody completed), so the webhook
     comes when the time is up, not when someone next reads the payment."""
     sandbox = app[SANDBOX]
 
@@ -62,6 +63,7 @@ async def _sweeper(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(SWEEP_EVERY)
             steps.expire_due(sandbox)
+            enrollment.expire_due(sandbox)
 
     task = asyncio.create_task(sweep())
     yield

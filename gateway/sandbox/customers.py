@@ -173,10 +173,27 @@ async def update_customer(request: web.Request) -> web.Response:
     return json_response(customer_json(customer))
 
 
+async def delete_customer(request: web.Request) -> web.Response:
+    """``DELETE /v1/customers/{id}`` with ``x-account-code``: 202 and no body (Yuno then
+    deletes or anonymises the customer at its providers); its vaulted methods go too."""
+    sandbox = request.app[SANDBOX]
+    account = request.headers.get("x-account-code")
+    if account is None:
+        raise missing("x-account-code")
+    if account != sandbox.config.account_id:
+        raise SandboxError(
+            400, "INVALID_ACCOUNT_ID", "x-account-code does not match the credentials"
+        )
+    customer = find_customer(sandbox, request.match_info["customer_id"])
+    sandbox.store.deleted(customer.id)
+    return web.Response(status=202)
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.post("/v1/customers", create_customer),
         web.get("/v1/customers", get_customer_by_merchant_id),
         web.get("/v1/customers/{customer_id}", get_customer),
         web.patch("/v1/customers/{customer_id}", update_customer),
+        web.delete("/v1/customers/{customer_id}", delete_customer),
     ]

@@ -14,10 +14,10 @@ from html import escape
 
 from aiohttp import web
 
-from gateway.sandbox import steps
+from gateway.sandbox import enrollment, steps
 from gateway.sandbox.errors import SandboxError, invalid
 from gateway.sandbox.state import SANDBOX, Sandbox
-from gateway.sandbox.store import Payment
+from gateway.sandbox.store import Enrollment, Payment
 from gateway.sandbox.views import payment_json
 from gateway.sandbox.wire import json_response, load_object, timestamp
 
@@ -154,6 +154,43 @@ async def qr_image(request: web.Request) -> web.Response:
     return web.Response(text=svg, content_type="image/svg+xml")
 
 
+async def wallet_page(request: web.Request) -> web.Response:
+    """The wallet's own page, where the shopper allows the merchant to charge it later."""
+    item = _enrolling(request)
+    if item is None:
+        return _gone()
+    body = (
+        f"<p>Allow the merchant to charge your {escape(item.type.replace('_', ' ').title())} "
+        "account for future purchases?</p><form method=post>"
+        "<button name=outcome value=pay>Allow</button>"
+        "<button name=outcome value=fail>Refuse</button></form>"
+    )
+    return _page("Link your account", body)
+
+
+async def answer_wallet(request: web.Request) -> web.Response:
+    item = _enrolling(request)
+    if item is None:
+        return _gone()
+    form = await request.post()
+    sandbox = request.app[SANDBOX]
+    if form.get("outcome") == steps.PAY:
+        enrollment.complete(sandbox, item, None)
+    else:
+        enrollment.decline(sandbox, item)
+    if item.callback_url and item.callback_url.startswith(("http://", "https://")):
+        return web.Response(status=303, headers={"Location": item.callback_url})
+    return _page("Account " + item.status.lower(), f"<p>Status: <b>{item.status}</b></p>")
+
+
+def _enrolling(request: web.Request) -> Enrollment | None:
+    sandbox = request.app[SANDBOX]
+    enrollment.expire_due(sandbox)
+    item = sandbox.store.enrollments.get(request.match_info["payment_method_id"])
+    waiting = item is not None and item.status == "READY_TO_ENROLL" and item.type != "CARD"
+    return item if waiting else None
+
+
 async def settle_by_call(request: web.Request) -> web.Response:
     """``POST /_sandbox/payments/{id}`` ``{"outcome": "pay"|"fail"|"expire"|"approve"|"reject",
     "otp": "1234"}``: what the pages do, for tests and scripts."""
@@ -178,4 +215,6 @@ def routes() -> list[web.RouteDef]:
         web.post("/sandbox/pay/{payment_id}", settle_from_page),
         web.get("/sandbox/qr/{payment_id}.svg", qr_image),
         web.post("/_sandbox/payments/{payment_id}", settle_by_call),
+        web.get("/sandbox/enroll/{payment_method_id}", wallet_page),
+        web.post("/sandbox/enroll/{payment_method_id}", answer_wallet),
     ]

@@ -22,7 +22,7 @@ from gateway.sandbox.idempotency import IDEMPOTENT_ROUTES
 from gateway.sandbox.requestlog import RequestRecord
 from gateway.sandbox.serverlog import ROUTE, described, route_of
 from gateway.sandbox.state import SANDBOX
-from gateway.sandbox.wire import error_response
+from gateway.sandbox.wire import error_response, loads
 
 _log = logging.getLogger(__name__)
 API_PREFIX = "/v1/"
@@ -213,13 +213,26 @@ async def deduplicate(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         await _pause(request)
         response = await handler(request)
+    except SandboxError as error:  # answered with Yuno's error body by ``translate``
+        sandbox.idempotency.finish(scope, key, error.status, b"", sandbox.now(), error.code)
+        raise
     except BaseException:
         sandbox.idempotency.abandon(scope, key)
         raise
     body = response.body if isinstance(response, web.Response) else None
     raw = bytes(body) if isinstance(body, bytes | bytearray) else b""
-    sandbox.idempotency.finish(scope, key, response.status, raw, sandbox.now())
+    sandbox.idempotency.finish(scope, key, response.status, raw, sandbox.now(), _code(raw))
     return response
+
+
+def _code(raw: bytes) -> str | None:
+    """The ``code`` of an error body, if it is one."""
+    try:
+        document = loads(raw) if raw else None
+    except SandboxError:
+        return None
+    code = document.get("code") if isinstance(document, dict) else None
+    return code if isinstance(code, str) else None
 
 
 async def _pause(request: web.Request) -> None:

@@ -123,9 +123,26 @@ async def get_checkout_session(request: web.Request) -> web.Response:
     return json_response(document)
 
 
+async def update_checkout_session(request: web.Request) -> web.Response:
+    """``PATCH``: the create body again (same required fields), for a session not yet paid;
+    the answer names the id ``checkout_session`` and says whether it is ``used``."""
+    sandbox = request.app[SANDBOX]
+    session = find_checkout_session(sandbox, request.match_info["checkout_session"])
+    if session.used:
+        raise SandboxError(400, "INVALID_STATUS", "Checkout session already has its payment")
+    changed = _checkout_fields(sandbox, load_object(await request.read()))
+    session.data, session.country, session.amount = changed.data, changed.country, changed.amount
+    if changed.customer_id is not None:
+        session.customer_id = changed.customer_id
+    document = checkout_session_json(session, "checkout_session")
+    document["used"] = session.used
+    return json_response(document)
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.post("/v1/customers/sessions", create_customer_session),
         web.post("/v1/checkout/sessions", create_checkout_session),
         web.get("/v1/checkout/sessions/{checkout_session}", get_checkout_session),
+        web.patch("/v1/checkout/sessions/{checkout_session}", update_checkout_session),
     ]

@@ -185,14 +185,22 @@ async def _payments(api: Api, log: Exchange, customer_id: str, vaulted: str) -> 
     log.add("payments/create-payment", await api.pay(VISA_INSUFFICIENT_FUNDS, key="declined"))
     paid = log.add("payments/create-payment", await api.pay(key="paid")).body
     refund = f"/v1/payments/{paid['id']}/transactions/{paid['transactions']['id']}/refund"
-    amount = {"amount": {"currency": "COP", "value": 6.9}}
+    reference = {"merchant_reference": "ref-1"}
+    amount = {**reference, "amount": {"currency": "COP", "value": 6.9}}
     log.add("payments/refund-payment", await api.call("POST", refund, amount, key="r1"))
-    log.add("payments/refund-payment", await api.call("POST", refund, {}, key="r2"))
-    for key, operation in (("a1", "capture-authorization"), ("a2", "cancel-payment")):
+    log.add("payments/refund-payment", await api.call("POST", refund, reference, key="r2"))
+    capture = {**amount, "reason": "PRODUCT_CONFIRMED"}
+    for key, operation, body in (
+        ("a1", "capture-authorization", capture),
+        ("a2", "cancel-payment", reference),
+    ):
         auth = log.add("payments/authorize-payment", await api.pay(capture=False, key=key)).body
         path = f"/v1/payments/{auth['id']}/transactions/{auth['transactions']['id']}"
         verb = "capture" if key == "a1" else "cancel"
-        log.add(f"payments/{operation}", await api.call("POST", f"{path}/{verb}", {}, key=key))
+        log.add(f"payments/{operation}", await api.call("POST", f"{path}/{verb}", body, key=key))
+        log.add(
+            f"payments/{operation}", await api.call("POST", f"{path}/{verb}", {}, key=key + "x")
+        )
     log.add(
         "payment-methods-direct-workflow/unenroll-payment-method-api",
         await api.call(

@@ -129,6 +129,21 @@ async def test_payment_description_forces_outcome(api: Api) -> None:
     assert reply.body["transactions"]["response_code"] == "DO_NOT_HONOR"
 
 
+#: What Yuno's OpenAPI requires of a cancel or a refund (a capture: reason and amount too).
+REFERENCE = {"merchant_reference": "ref-1"}
+
+
+def cop(value: float) -> dict[str, Any]:
+    return {"amount": {"currency": "COP", "value": value}}
+
+
+def capture_of(value: float) -> dict[str, Any]:
+    return {**REFERENCE, "reason": "PRODUCT_CONFIRMED", **cop(value)}
+
+
+CAPTURE_ALL = capture_of(26.9)
+
+
 async def _authorized(api: Api) -> dict[str, Any]:
     reply = await api.pay(capture=False, key="auth-1")
     assert (reply.body["status"], reply.body["sub_status"]) == ("PENDING", "AUTHORIZED")
@@ -141,7 +156,7 @@ async def test_authorize_then_full_capture(api: Api) -> None:
     payment = await _authorized(api)
 
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/capture"
-    reply = await api.call("POST", path, {"merchant_reference": "cap-1"}, key="cap-1")
+    reply = await api.call("POST", path, CAPTURE_ALL, key="cap-1")
 
     assert reply.status == 200
     assert reply.body["type"] == "CAPTURE"
@@ -153,8 +168,8 @@ async def test_authorize_then_partial_capture(api: Api) -> None:
     payment = await _authorized(api)
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/capture"
 
-    too_much = await api.call("POST", path, {"amount": {"currency": "COP", "value": 30}}, key="c0")
-    reply = await api.call("POST", path, {"amount": {"currency": "COP", "value": 10}}, key="c1")
+    too_much = await api.call("POST", path, capture_of(30), key="c0")
+    reply = await api.call("POST", path, capture_of(10), key="c1")
 
     assert (too_much.status, too_much.body["code"]) == (400, "INVALID_AMOUNT")
     assert reply.body["payment"]["status"] == "SUCCEEDED"
@@ -165,8 +180,10 @@ async def test_authorize_then_cancel(api: Api) -> None:
     payment = await _authorized(api)
     base = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}"
 
-    reply = await api.call("POST", f"{base}/cancel", {"reason": "DUPLICATE"}, key="cancel-1")
-    capture = await api.call("POST", f"{base}/capture", {}, key="cap-late")
+    reply = await api.call(
+        "POST", f"{base}/cancel", {**REFERENCE, "reason": "DUPLICATE"}, key="cancel-1"
+    )
+    capture = await api.call("POST", f"{base}/capture", CAPTURE_ALL, key="cap-late")
 
     assert reply.status == 200
     assert reply.body["type"] == "CANCEL"
@@ -181,7 +198,7 @@ async def test_cancel_of_purchase_is_invalid_status(api: Api) -> None:
     payment = (await api.pay()).body
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/cancel"
 
-    reply = await api.call("POST", path, {}, key="cancel-x")
+    reply = await api.call("POST", path, REFERENCE, key="cancel-x")
 
     assert (reply.status, reply.body["code"]) == (400, "INVALID_STATUS")
 
@@ -190,9 +207,9 @@ async def test_refund_partial_then_rest(api: Api) -> None:
     payment = (await api.pay()).body
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/refund"
 
-    partial = await api.call("POST", path, {"amount": {"currency": "COP", "value": 6.9}}, key="r1")
-    too_much = await api.call("POST", path, {"amount": {"currency": "COP", "value": 21}}, key="r2")
-    rest = await api.call("POST", path, {"reason": "REQUESTED_BY_CUSTOMER"}, key="r3")
+    partial = await api.call("POST", path, {**REFERENCE, **cop(6.9)}, key="r1")
+    too_much = await api.call("POST", path, {**REFERENCE, **cop(21)}, key="r2")
+    rest = await api.call("POST", path, {**REFERENCE, "reason": "REQUESTED_BY_CUSTOMER"}, key="r3")
     fetched = await api.call("GET", f"/v1/payments/{payment['id']}")
 
     assert partial.status == 200
@@ -213,11 +230,11 @@ async def test_refund_after_capture_uses_captured_amount(api: Api) -> None:
     capture = await api.call(
         "POST",
         f"{base}/{payment['transactions']['id']}/capture",
-        {"amount": {"currency": "COP", "value": 20}},
+        capture_of(20),
         key="cap",
     )
 
-    reply = await api.call("POST", f"{base}/{capture.body['id']}/refund", {}, key="refund")
+    reply = await api.call("POST", f"{base}/{capture.body['id']}/refund", REFERENCE, key="refund")
 
     assert (reply.body["status"], reply.body["amount"]["refunded"]) == ("REFUNDED", 20)
 

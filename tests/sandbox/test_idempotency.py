@@ -67,7 +67,7 @@ async def test_idempotency_keys_are_scoped_per_endpoint(api: Api) -> None:
     payment = (await api.pay(key="shared")).body
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/refund"
 
-    refund = await api.call("POST", path, {}, key="shared")
+    refund = await api.call("POST", path, {"merchant_reference": "ref-1"}, key="shared")
 
     assert refund.status == 200
     assert refund.body["status"] == "REFUNDED"
@@ -76,7 +76,7 @@ async def test_idempotency_keys_are_scoped_per_endpoint(api: Api) -> None:
 async def test_idempotency_replayed_refund_does_not_refund_twice(api: Api) -> None:
     payment = (await api.pay()).body
     path = f"/v1/payments/{payment['id']}/transactions/{payment['transactions']['id']}/refund"
-    amount = {"amount": {"currency": "COP", "value": 5}}
+    amount = {"merchant_reference": "ref-1", "amount": {"currency": "COP", "value": 5}}
 
     first = await api.call("POST", path, amount, key="refund")
     second = await api.call("POST", path, amount, key="refund")

@@ -205,7 +205,14 @@ async def test_capture_unknown_transaction(api: Api) -> None:
     payment = (await api.pay(capture=False)).body
 
     reply = await api.call(
-        "POST", f"/v1/payments/{payment['id']}/transactions/nope/capture", {}, key="c"
+        "POST",
+        f"/v1/payments/{payment['id']}/transactions/nope/capture",
+        {
+            "merchant_reference": "c-1",
+            "reason": "PRODUCT_CONFIRMED",
+            "amount": {"currency": "COP", "value": 1},
+        },
+        key="c",
     )
 
     assert (reply.status, reply.body["code"]) == (400, "TRANSACTION_NOT_FOUND")

@@ -104,7 +104,12 @@ async def test_webhook_events_for_enrollment_and_follow_ups(
     )
     payment = (await api.pay()).body
     tx = payment["transactions"]["id"]
-    await api.call("POST", f"/v1/payments/{payment['id']}/transactions/{tx}/refund", {}, key="r")
+    await api.call(
+        "POST",
+        f"/v1/payments/{payment['id']}/transactions/{tx}/refund",
+        {"merchant_reference": "r-1"},
+        key="r",
+    )
 
     await api.sandbox.webhooks.drain()
 
