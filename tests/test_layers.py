@@ -27,11 +27,11 @@ LEAVES = {"settings", "correlation"}
 BEYOND_DESIGN: dict[str, set[str]] = {
     # One country table, one set of card rules, one wire format for Yuno's JSON: the
     # emulator and the client can never disagree about them. Never the client itself.
-    "sandbox": {"yuno.countries", "yuno.cards", "yuno.wire", "yuno.webhooks"},
+    "sandbox": {"yuno.countries", "yuno.cards", "yuno.wire", "yuno.webhooks", "yuno.documents"},
     # The resolvers return Yuno models (pure data) and schema/ maps them to GraphQL types;
     # it also maps Yuno's failure classes to public codes, and its scalars and card-number
     # detector use Yuno's country table and card rules. No I/O, never the client.
-    "schema": {"yuno.models", "yuno.errors", "yuno.countries", "yuno.cards"},
+    "schema": {"yuno.models", "yuno.errors", "yuno.countries", "yuno.cards", "yuno.documents"},
     # Use cases publish payment changes (webhooks) and subscribe to them (subscriptions).
     "resolvers": {"events"},
     # Observability: counters of the lookup cache and the breaker, wired by app.py.

@@ -68,3 +68,24 @@ async def update_customer(
     )
     ctx.loaders.customer_by_id.replace(customer_id, updated)
     return Outcome(updated)
+
+
+async def delete_customer(ctx: Context, customer_id: str) -> Outcome[str]:
+    """The customer itself (a shopper leaving) or a service with customers:write. Yuno
+    deletes the customer at its providers too; every cached copy is forgotten here."""
+    if not await access.may_change_customer(ctx, customer_id):
+        return Outcome.failed("CUSTOMER_NOT_FOUND", "No such customer.", ("input", "id"))
+    found = await or_none(ctx.loaders.customer_by_id.load(customer_id))
+    if found is None:
+        return Outcome.failed("CUSTOMER_NOT_FOUND", "No such customer.", ("input", "id"))
+    try:
+        await ctx.upstream.client.delete_customer(customer_id)
+    except YunoRequestError as error:
+        return Outcome(problems=(problem_from_yuno(error, {"CUSTOMER_NOT_FOUND": ("id",)}),))
+    await ctx.upstream.cache.invalidate(
+        customer_key(customer_id), customer_by_merchant_id_key(found.merchant_customer_id)
+    )
+    await ctx.upstream.forget_methods_of(customer_id)
+    ctx.loaders.customer_by_id.forget(customer_id)
+    ctx.loaders.customer_by_merchant_id.forget(found.merchant_customer_id)
+    return Outcome(customer_id)

@@ -43,6 +43,8 @@ YUNO_CODE_FIELDS: dict[str, Field] = {
     "CHECKOUT_SESSION_NOT_FOUND": ("checkoutSessionId",),
     "PAYMENT_NOT_FOUND": ("paymentId",),
     "INVALID_CUSTOMER_FOR_TOKEN": ("paymentMethod", "vaultedToken"),
+    "IDEMPOTENCY_DUPLICATED": ("idempotencyKey",),
+    "UNAVAILABLE_PAYMENT_METHOD": ("paymentMethod", "type"),
 }
 
 #: Messages we show for Yuno's codes; Yuno's own text may echo input and is not shown.
@@ -58,6 +60,9 @@ YUNO_CODE_MESSAGES: dict[str, str] = {
     "INVALID_STATUS": "The payment's status does not allow this operation.",
     "INVALID_CUSTOMER_FOR_TOKEN": "This payment method belongs to another customer.",
     "NOT_FOUND": "No such resource.",
+    "IDEMPOTENCY_DUPLICATED": "This idempotency key belongs to an earlier request that failed; "
+    "correct the request and send it with a new key.",
+    "UNAVAILABLE_PAYMENT_METHOD": "This payment method is not available here.",
 }
 
 

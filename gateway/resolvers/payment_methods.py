@@ -9,6 +9,7 @@ from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.sessions import known_customer_session
 from gateway.yuno.errors import YunoRequestError
 from gateway.yuno.models import PaymentMethod
+from gateway.yuno.models.payment_methods import DirectEnrollment
 
 
 async def enroll_payment_method(
@@ -39,6 +40,40 @@ async def enroll_payment_method(
     if session is not None:
         await forget_methods_of(ctx, session.customer_id)
     return Outcome(enrollment)
+
+
+async def vault_payment_method(
+    ctx: Context,
+    customer_id: str,
+    enrollment: DirectEnrollment,
+    idempotency_key: str | None,
+) -> Outcome[PaymentMethod]:
+    """Yuno's direct enrollment with a one-time token the SDK minted: the answer says at
+    once whether the card was vaulted (ENROLLED) or not (DECLINED, ERROR)."""
+    if not await access.may_change_customer(ctx, customer_id):
+        return Outcome.failed("CUSTOMER_NOT_FOUND", "No such customer.", ("input", "customerId"))
+    key = yuno_key(ctx.principal, "vault", customer_id, key_or_new(idempotency_key))
+    try:
+        method = await ctx.upstream.client.enroll_payment_method_directly(
+            customer_id, enrollment, key
+        )
+    except YunoRequestError as error:
+        fields: dict[str, Field] = {"INVALID_PARAMETERS": ("token",)}
+        return Outcome(problems=(problem_from_yuno(error, fields),))
+    await forget_methods_of(ctx, customer_id)
+    return Outcome(method)
+
+
+async def enrolled_payment_method(
+    ctx: Context, customer_id: str, payment_method_id: str
+) -> PaymentMethod | None:
+    """One of the customer's methods, whatever its status (a wallet still being linked, a
+    declined card), read from Yuno."""
+    if not await access.may_read_customer(ctx, customer_id):
+        return None
+    return await or_none(
+        ctx.upstream.client.get_enrolled_payment_method(customer_id, payment_method_id)
+    )
 
 
 async def unenroll_payment_method(

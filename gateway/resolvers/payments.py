@@ -9,8 +9,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from gateway.auth import Scope
+from gateway.loaders import CheckoutSessionRef
 from gateway.loaders.loaders import checkout_session_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
@@ -19,6 +21,7 @@ from gateway.resolvers.lookups import or_none
 from gateway.resolvers.outcomes import Field, Outcome, problem_from_yuno
 from gateway.resolvers.payment_methods import forget_methods_of
 from gateway.resolvers.webhooks import payment_topic
+from gateway.yuno.documents import PAYER_DOCUMENTS, document_problem
 from gateway.yuno.errors import (
     YunoConnectFailed,
     YunoNotFound,
@@ -32,10 +35,12 @@ from gateway.yuno.models import (
     PaymentCreate,
 )
 from gateway.yuno.models.common import MoneyRequest
+from gateway.yuno.models.customers import DocumentRequest
 from gateway.yuno.models.payments import (
     CardPaymentDetail,
     CheckoutRequest,
     CustomerPayerRequest,
+    PaymentAmountRequest,
     PaymentDetail,
     PaymentMethodRequest,
 )
@@ -62,6 +67,13 @@ class NewPayment:
     description: str | None = None
     country: str | None = None
     customer_id: str | None = None
+    payer_document: DocumentRequest | None = None
+    installments: int | None = None
+
+    @property
+    def alternative(self) -> bool:
+        """Paid with an alternative method (PIX, OXXO, PSE...), not a card."""
+        return self.method_type is not None and self.method_type != "CARD"
 
     def session_fields(self) -> dict[str, object]:
         """The fields a checkout session decides, by their input names."""
@@ -156,13 +168,17 @@ async def _pay_session(ctx: Context, new: NewPayment, session_id: str) -> Outcom
             "This checkout session has no amount to pay.",
             ("input", "checkoutSessionId"),
         )
+    if new.alternative and (refused := await _not_offered(ctx, session, new)):
+        return refused
+    if refused := await _payer_document_problem(ctx, new, session.customer_id):
+        return refused
     body = PaymentCreate(
         description=session.payment_description,
         country=session.country,
         merchant_order_id=session.merchant_order_id,
-        amount=MoneyRequest(value=session.amount.value, currency=session.amount.currency),
+        amount=PaymentAmountRequest(value=session.amount.value, currency=session.amount.currency),
         checkout=CheckoutRequest(session=session.id),
-        customer_payer=CustomerPayerRequest(id=session.customer_id)
+        customer_payer=CustomerPayerRequest(id=session.customer_id, document=new.payer_document)
         if session.customer_id
         else None,
         payment_method=_method(new),
@@ -195,12 +211,14 @@ async def _pay_direct(ctx: Context, new: NewPayment) -> Outcome[Payment]:
             "A payment without a checkout session needs this field.",
             ("input", missing[0] if missing else "amount"),
         )
+    if refused := await _payer_document_problem(ctx, new, new.customer_id):
+        return refused
     body = PaymentCreate(
         description=new.description,
         country=new.country,
         merchant_order_id=new.merchant_order_id,
-        amount=new.amount,
-        customer_payer=CustomerPayerRequest(id=new.customer_id or ""),
+        amount=PaymentAmountRequest(value=new.amount.value, currency=new.amount.currency),
+        customer_payer=CustomerPayerRequest(id=new.customer_id or "", document=new.payer_document),
         payment_method=_method(new, default_type="CARD"),
         workflow="DIRECT",
     )
@@ -211,16 +229,87 @@ async def _pay_direct(ctx: Context, new: NewPayment) -> Outcome[Payment]:
 
 
 def _method(new: NewPayment, default_type: str | None = None) -> PaymentMethodRequest:
-    detail = (
-        None if new.capture is None else PaymentDetail(card=CardPaymentDetail(capture=new.capture))
+    card = (
+        None
+        if new.alternative or (new.capture is None and new.installments is None)
+        else PaymentDetail(
+            card=CardPaymentDetail(capture=new.capture, installments=new.installments)
+        )
     )
     return PaymentMethodRequest(
         type=new.method_type or (default_type if new.vaulted_token else None),
         token=new.token,
         vaulted_token=new.vaulted_token,
         vault_on_success=new.vault_on_success,
-        detail=detail,
+        detail=card,
     )
+
+
+async def _not_offered(
+    ctx: Context, session: CheckoutSession, new: NewPayment
+) -> Outcome[Payment] | None:
+    """An alternative method must be one the session offers (its cached catalog)."""
+    ref = CheckoutSessionRef(session.id, session.customer_id)
+    catalog = await ctx.loaders.payment_methods_by_checkout_session.load(ref)
+    if any(m.type == new.method_type for m in catalog):
+        return None
+    return Outcome.failed(
+        "PAYMENT_METHOD_NOT_OFFERED",
+        "This checkout session does not offer this payment method (see its paymentMethods).",
+        ("input", "paymentMethod", "type"),
+    )
+
+
+async def _payer_document_problem(
+    ctx: Context, new: NewPayment, customer_id: str | None
+) -> Outcome[Payment] | None:
+    """PIX, boleto and PSE identify the payer by a document: the input's (checked at the
+    edge) or the one on the customer's record."""
+    if not new.method_type or new.method_type not in PAYER_DOCUMENTS or new.payer_document:
+        return None
+    found = await or_none(ctx.loaders.customer_by_id.load(customer_id)) if customer_id else None
+    document = found.document if found else None
+    problem = document_problem(
+        new.method_type,
+        document.document_type if document else None,
+        document.document_number if document else None,
+    )
+    if problem is None:
+        return None
+    return Outcome.failed("PAYER_DOCUMENT_REQUIRED", problem, ("input", "payerDocument"))
+
+
+async def verify_payment_method(
+    ctx: Context, customer_id: str, vaulted_token: str, currency: str, idempotency_key: str | None
+) -> Outcome[Payment]:
+    """A zero-amount verify of an enrolled card: Yuno checks it with the issuer and moves
+    no money, so the card's owner may ask too, not only a service."""
+    not_found = Outcome[Payment].failed(
+        "PAYMENT_METHOD_NOT_FOUND",
+        "The customer has no enrolled payment method with this vaulted token.",
+        ("input", "vaultedToken"),
+    )
+    if not await access.may_change_customer(ctx, customer_id):
+        return not_found
+    methods = await or_none(ctx.loaders.payment_methods_by_customer_id.load(customer_id)) or []
+    method = next((m for m in methods if m.vaulted_token == vaulted_token), None)
+    if method is None or not method.country:
+        return not_found
+    body = PaymentCreate(
+        description="VERIFY CARD",
+        country=method.country,
+        merchant_order_id=f"VERIFY_CARD_{vaulted_token}",
+        amount=PaymentAmountRequest(value=Decimal(0), currency=currency),
+        customer_payer=CustomerPayerRequest(id=customer_id),
+        payment_method=PaymentMethodRequest(
+            type="CARD",
+            vaulted_token=vaulted_token,
+            detail=PaymentDetail(card=CardPaymentDetail(verify=True)),
+        ),
+        workflow="DIRECT",
+    )
+    new = NewPayment(vaulted_token=vaulted_token, idempotency_key=idempotency_key)
+    return await _send(ctx, body, new)
 
 
 def _target(body: PaymentCreate) -> str:

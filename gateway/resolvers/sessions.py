@@ -5,6 +5,7 @@ from pydantic import TypeAdapter
 from gateway.auth import Scope
 from gateway.loaders import CheckoutSessionRef
 from gateway.loaders.cache import cache_key
+from gateway.loaders.loaders import checkout_session_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.lookups import or_none
@@ -12,6 +13,7 @@ from gateway.resolvers.outcomes import Outcome, problem_from_yuno
 from gateway.yuno.errors import YunoRequestError
 from gateway.yuno.models import (
     CheckoutSession,
+    CheckoutSessionChanges,
     CheckoutSessionCreate,
     CustomerSession,
     CustomerSessionCreate,
@@ -68,6 +70,43 @@ async def create_checkout_session(
         return Outcome(problems=(problem_from_yuno(error),))
     ctx.loaders.checkout_session_by_id.prime(session.id, session)
     return Outcome(session)
+
+
+async def update_checkout_session(
+    ctx: Context, session_id: str, changes: CheckoutSessionChanges
+) -> Outcome[CheckoutSession]:
+    """Only a caller that may set amounts changes a session, and only before it is paid."""
+    if not ctx.principal.can(Scope.CHECKOUT_SESSIONS_WRITE):
+        return Outcome.failed(
+            "NOT_ALLOWED",
+            f"Changing checkout sessions needs the {Scope.CHECKOUT_SESSIONS_WRITE} scope.",
+            None,
+        )
+    try:
+        current = await ctx.upstream.client.get_checkout_session(session_id)
+    except YunoRequestError:
+        return Outcome.failed(
+            "CHECKOUT_SESSION_NOT_FOUND",
+            "No such checkout session, or it has expired.",
+            ("input", "id"),
+        )
+    if current.used:
+        return Outcome.failed(
+            "CHECKOUT_SESSION_USED",
+            "This checkout session already has its payment; create a new session.",
+            ("input", "id"),
+        )
+    try:
+        updated = await ctx.upstream.client.update_checkout_session(
+            session_id, changes.over(current)
+        )
+    except YunoRequestError as error:
+        return Outcome(
+            problems=(problem_from_yuno(error, {"CHECKOUT_SESSION_NOT_FOUND": ("id",)}),)
+        )
+    await ctx.upstream.cache.invalidate(checkout_session_key(session_id))
+    ctx.loaders.checkout_session_by_id.replace(session_id, updated)
+    return Outcome(updated)
 
 
 async def checkout_session(ctx: Context, session_id: str) -> CheckoutSession | None:

@@ -324,11 +324,23 @@ async def enroll_direct(request: web.Request) -> web.Response:
     )
     sandbox.store.enrollments[item.id] = item
     if kind == "CARD":
-        check.require(body, "card_data")
-        complete(sandbox, item, parse_card(body["card_data"], now, "card_data"), retire=False)
+        complete(sandbox, item, _direct_card(sandbox, body), retire=False)
     else:
         item.redirect_url = f"{_base_url(request)}/sandbox/enroll/{item.id}"
     return json_response(enrollment_json(sandbox, item), status=201)
+
+
+def _direct_card(sandbox: Sandbox, body: JsonObject) -> Card:
+    """The card of a direct enrollment: ``card_data`` (PCI merchants), or a one-time
+    ``token`` the SDK minted, which the enrollment spends."""
+    if body.get("token") is not None:
+        token = sandbox.store.tokens.get(str(body["token"]))
+        if token is None or token.used or token.card is None:
+            raise invalid("token is not an unused card token")
+        token.used = True
+        return token.card
+    check.require(body, "card_data")
+    return parse_card(body["card_data"], sandbox.now(), "card_data")
 
 
 async def list_enrolled(request: web.Request) -> web.Response:

@@ -10,6 +10,8 @@ with what to show, and a webhook reports the end: paid, failed, or expired.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from gateway.yuno.documents import PAYER_DOCUMENTS
+
 #: How a method finishes: the next action the shopper's app shows.
 QR, TICKET, BANK_TRANSFER, REDIRECT = "QR", "TICKET", "BANK_TRANSFER", "REDIRECT"
 
@@ -37,11 +39,11 @@ METHODS: dict[str, Method] = {
     for method in (
         Method(
             "PIX", "PIX", "BANK_TRANSFER", frozenset({"BR"}), QR, "bank_transfer",
-            timedelta(minutes=30), ("CPF", "CNPJ"), "pix_logosimbolo.png",
+            timedelta(minutes=30), PAYER_DOCUMENTS["PIX"], "pix_logosimbolo.png",
         ),
         Method(
             "BOLETO", "Boleto", "TICKET", frozenset({"BR"}), TICKET, "ticket",
-            timedelta(days=3), ("CPF", "CNPJ"), "boleto_logosimbolo.png",
+            timedelta(days=3), PAYER_DOCUMENTS["BOLETO"], "boleto_logosimbolo.png",
         ),
         Method(
             "OXXO", "OXXO", "TICKET", frozenset({"MX"}), TICKET, "ticket",
@@ -53,7 +55,7 @@ METHODS: dict[str, Method] = {
         ),
         Method(
             "PSE", "PSE", "BANK_TRANSFER", frozenset({"CO"}), REDIRECT, "bank_transfer",
-            timedelta(hours=1), ("CC", "CE", "NIT"), "pse_logosimbolo.png",
+            timedelta(hours=1), PAYER_DOCUMENTS["PSE"], "pse_logosimbolo.png",
         ),
         Method(
             "NEQUI", "Nequi", "WALLET", frozenset({"CO"}), REDIRECT, "wallet",

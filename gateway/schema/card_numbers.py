@@ -62,6 +62,7 @@ from graphql import (
 
 from gateway.resolvers.outcomes import Problem
 from gateway.yuno.cards import is_card_number
+from gateway.yuno.documents import valid_cnpj
 
 SHORTEST_CARD = 13
 LONGEST_CARD = 19
@@ -80,7 +81,6 @@ _ZERO_FRACTION = re.compile(r"\.0*$")
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
 #: Blank "letters" that render as nothing and would otherwise end a run.
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
-_CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def contains_card_number(text: str, shortest: int = SHORTEST_CARD) -> bool:
@@ -145,18 +145,7 @@ def _candidates(pieces: list[str], shortest: int) -> Iterator[str]:
 
 
 def _is_card(digits: str) -> bool:
-    return is_card_number(digits) and not (len(digits) == 14 and _valid_cnpj(digits))
-
-
-def _valid_cnpj(digits: str) -> bool:
-    """True when the last two of 14 digits are the CNPJ's mod-11 check digits."""
-    values = [int(d) for d in digits]
-    for position in (12, 13):
-        weights = _CNPJ_WEIGHTS[13 - position :]
-        remainder = sum(v * w for v, w in zip(values[:position], weights, strict=True)) % 11
-        if values[position] != (0 if remainder < 2 else 11 - remainder):
-            return False
-    return True
+    return is_card_number(digits) and not (len(digits) == 14 and valid_cnpj(digits))
 
 
 def card_number_problems(value: object, path: tuple[str, ...] = ("input",)) -> tuple[Problem, ...]:

@@ -8,15 +8,17 @@ Yuno call at all.
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from gateway.resolvers.outcomes import Field, Problem
+from gateway.resolvers.payment_actions import CancelOrRefundReason
 from gateway.resolvers.payments import NewPayment
 from gateway.schema.inputs import (
     AddressInput,
+    CancelOrRefundPaymentInput,
     CancelPaymentInput,
     CapturePaymentInput,
     CreateCheckoutSessionInput,
@@ -27,8 +29,11 @@ from gateway.schema.inputs import (
     KeyValueInput,
     MoneyInput,
     RefundPaymentInput,
+    UpdateCheckoutSessionInput,
     UpdateCustomerInput,
+    VaultPaymentMethodInput,
 )
+from gateway.yuno.documents import PAYER_DOCUMENTS, document_problem
 from gateway.yuno.models import (
     CheckoutSessionCreate,
     CustomerCreate,
@@ -36,7 +41,10 @@ from gateway.yuno.models import (
     CustomerUpdate,
 )
 from gateway.yuno.models.common import MoneyRequest
-from gateway.yuno.models.limits import PositiveAmount, Reference
+from gateway.yuno.models.customers import DocumentRequest
+from gateway.yuno.models.limits import DocumentNumber, Installments, PositiveAmount, Reference
+from gateway.yuno.models.payment_methods import DirectEnrollment
+from gateway.yuno.models.sessions import CheckoutSessionChanges
 
 Problems = tuple[Problem, ...]
 In = TypeVar("In")
@@ -119,19 +127,18 @@ def checkout_session_create(
 
 
 def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
-    """The one-of rule between token and vaulted token is checked here, and only here."""
+    """Which of token and vaulted token a payment needs is checked here, and only here: a
+    card has exactly one; an alternative method never a vaulted token, a token if the SDK
+    minted one."""
     method = data.payment_method
-    if bool(method.token) == bool(method.vaulted_token):
-        problem = Problem(
-            "INVALID_PAYMENT_METHOD",
-            "Give exactly one of token and vaultedToken.",
-            ("input", "paymentMethod"),
-        )
+    if problem := _method_problem(data):
         return None, (problem,)
     problems = (
         checked(Reference, data.merchant_order_id, ("merchantOrderId",))
         + checked(Reference, data.description, ("description",))
         + checked(PositiveAmount, data.amount.value if data.amount else None, ("amount", "value"))
+        + checked(Installments, data.installments, ("installments",))
+        + _document_problems(data)
     )
     if problems:
         return None, problems
@@ -148,7 +155,91 @@ def new_payment(data: CreatePaymentInput) -> tuple[NewPayment | None, Problems]:
         description=data.description,
         country=data.country,
         customer_id=data.customer_id,
+        payer_document=DocumentRequest(
+            document_type=data.payer_document.document_type,
+            document_number=data.payer_document.document_number,
+        )
+        if data.payer_document
+        else None,
+        installments=data.installments,
     ), ()
+
+
+def _method_problem(data: CreatePaymentInput) -> Problem | None:
+    method = data.payment_method
+    kind = method.type or "CARD"
+    if kind != "CARD":
+        if method.vaulted_token:
+            return Problem(
+                "INVALID_PAYMENT_METHOD",
+                f"{kind} is not a vaulted card: leave vaultedToken out.",
+                ("input", "paymentMethod", "vaultedToken"),
+            )
+        if data.installments is not None:
+            return Problem(
+                "INVALID_PAYMENT_METHOD",
+                "Only cards pay in installments.",
+                ("input", "installments"),
+            )
+        return None
+    if bool(method.token) == bool(method.vaulted_token):
+        return Problem(
+            "INVALID_PAYMENT_METHOD",
+            "Give exactly one of token and vaultedToken.",
+            ("input", "paymentMethod"),
+        )
+    return None
+
+
+def _document_problems(data: CreatePaymentInput) -> Problems:
+    """A given payer document must be one the method takes, with valid check digits."""
+    document, kind = data.payer_document, data.payment_method.type
+    if document is None:
+        return ()
+    shape = checked(DocumentNumber, document.document_number, ("payerDocument", "documentNumber"))
+    if shape or kind not in PAYER_DOCUMENTS:
+        return shape
+    problem = document_problem(kind, document.document_type, document.document_number)
+    if problem is None:
+        return ()
+    return (Problem("INVALID_PAYER_DOCUMENT", problem, ("input", "payerDocument")),)
+
+
+def checkout_session_changes(
+    data: UpdateCheckoutSessionInput,
+) -> tuple[CheckoutSessionChanges | None, Problems]:
+    return request(
+        CheckoutSessionChanges,
+        amount=_money(data.amount) if data.amount else None,
+        payment_description=data.payment_description,
+        callback_url=data.callback_url,
+        metadata=_metadata(data.metadata),
+    )
+
+
+def cancel_or_refund(
+    data: CancelOrRefundPaymentInput,
+) -> tuple[tuple[MoneyRequest | None, CancelOrRefundReason | None] | None, Problems]:
+    """The amount (None: all of it) and the reason, one of Yuno's four."""
+    amount, problems = optional_money(data.amount)
+    reason = data.reason
+    if reason is not None and reason not in get_args(CancelOrRefundReason):
+        reasons = ", ".join(get_args(CancelOrRefundReason))
+        problems += (Problem("INVALID_REASON", f"One of {reasons}.", ("input", "reason")),)
+    if problems:
+        return None, problems
+    return (amount, cast("CancelOrRefundReason | None", reason)), ()
+
+
+def direct_enrollment(
+    data: VaultPaymentMethodInput,
+) -> tuple[DirectEnrollment | None, Problems]:
+    verify = (
+        {"vault_on_success": True, "currency": data.verify_currency}
+        if data.verify_currency
+        else None
+    )
+    return request(DirectEnrollment, country=data.country, token=data.token, verify=verify)
 
 
 def optional_money(amount: MoneyInput | None) -> tuple[MoneyRequest | None, Problems]:

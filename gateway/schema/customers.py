@@ -6,7 +6,7 @@ from typing import Self
 import strawberry
 from strawberry.types import Info
 
-from gateway.resolvers import customers
+from gateway.resolvers import customers, payment_methods
 from gateway.resolvers.context import Context
 from gateway.schema.payment_methods import PaymentMethod
 from gateway.schema.scalars import CountryCode
@@ -79,6 +79,16 @@ class Customer:
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
         methods = await customers.enrolled_payment_methods(info.context, self.id)
         return [PaymentMethod.from_yuno(m) for m in methods]
+
+    @strawberry.field(
+        description="One of this customer's payment methods by vaulted token (or enrollment "
+        "id), whatever its status: a wallet still being linked, a declined card."
+    )
+    async def payment_method(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> PaymentMethod | None:
+        found = await payment_methods.enrolled_payment_method(info.context, self.id, id)
+        return None if found is None else PaymentMethod.from_yuno(found)
 
     @classmethod
     async def resolve_reference(

@@ -107,13 +107,17 @@ class CreateCheckoutSessionInput:
 
 
 @strawberry.input(
-    description="Exactly one of token (a one-time token minted by the Yuno SDK) and vaultedToken."
+    description="A card: exactly one of token (a one-time token minted by the Yuno SDK) and "
+    "vaultedToken. An alternative method the session offers (PIX, OXXO, PSE...): its type, "
+    "and a token only if the SDK minted one."
 )
 class PaymentMethodInput:
     token: str | None = None
     vaulted_token: str | None = None
     type: str | None = strawberry.field(
-        default=None, description="Defaults to CARD when a vaultedToken is used without a session."
+        default=None,
+        description="CARD by default; or an alternative method of the session's catalog, "
+        "e.g. PIX, BOLETO, OXXO, SPEI, PSE, NEQUI, MERCADO_PAGO_WALLET.",
     )
     vault_on_success: bool | None = strawberry.field(
         default=None, description="Enroll the method if the payment succeeds."
@@ -140,6 +144,14 @@ class CreatePaymentInput:
     description: str | None = None
     country: CountryCode | None = None
     customer_id: strawberry.ID | None = None
+    payer_document: DocumentInput | None = strawberry.field(
+        default=None,
+        description="The payer's document, which PIX and boleto (CPF or CNPJ) and PSE (CC, CE "
+        "or NIT) need unless the customer's record has one.",
+    )
+    installments: int | None = strawberry.field(
+        default=None, description="Card installments, 1 to 50."
+    )
 
 
 @strawberry.input
@@ -165,4 +177,55 @@ class RefundPaymentInput:
         default=None, description="Omit for a full refund."
     )
     reason: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class UpdateCheckoutSessionInput:
+    id: strawberry.ID
+    amount: MoneyInput | None = None
+    payment_description: str | None = None
+    callback_url: str | None = None
+    metadata: list[KeyValueInput] | None = None
+
+
+@strawberry.input
+class DeleteCustomerInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class CancelOrRefundPaymentInput:
+    payment_id: strawberry.ID
+    amount: MoneyInput | None = strawberry.field(
+        default=None, description="Omit for the whole amount."
+    )
+    reason: str | None = strawberry.field(
+        default=None,
+        description="DUPLICATE, FRAUDULENT, REQUESTED_BY_CUSTOMER (the default) or REVERSE.",
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class VerifyPaymentMethodInput:
+    customer_id: strawberry.ID
+    vaulted_token: str
+    currency: CurrencyCode
+    idempotency_key: str | None = None
+
+
+@strawberry.input(
+    description="Vault a card for a customer without a customer session (Yuno's direct "
+    "enrollment), from a one-time token the SDK minted."
+)
+class VaultPaymentMethodInput:
+    customer_id: strawberry.ID
+    token: str
+    country: CountryCode
+    verify_currency: CurrencyCode | None = strawberry.field(
+        default=None,
+        description="Run a zero-amount verify in this currency first; a card that fails it "
+        "is not vaulted.",
+    )
     idempotency_key: str | None = None

@@ -19,21 +19,28 @@ from gateway.resolvers.outcomes import Outcome, Problem
 from gateway.schema import conversions
 from gateway.schema.edge import input_problems
 from gateway.schema.inputs import (
+    CancelOrRefundPaymentInput,
     CancelPaymentInput,
     CapturePaymentInput,
     CreateCheckoutSessionInput,
     CreateCustomerInput,
     CreateCustomerSessionInput,
     CreatePaymentInput,
+    DeleteCustomerInput,
     EnrollPaymentMethodInput,
     RefundPaymentInput,
     UnenrollPaymentMethodInput,
+    UpdateCheckoutSessionInput,
     UpdateCustomerInput,
+    VaultPaymentMethodInput,
+    VerifyPaymentMethodInput,
 )
 from gateway.schema.payloads import (
+    CheckoutSessionPayload,
     CreateCheckoutSessionPayload,
     CreateCustomerSessionPayload,
     CustomerPayload,
+    DeleteCustomerPayload,
     PaymentMethodPayload,
     PaymentPayload,
 )
@@ -183,4 +190,83 @@ class Mutation:
                 info.context, input.payment_id, amount, input.reason, input.idempotency_key
             ),
             PaymentPayload.of,
+        )
+
+    @strawberry.mutation(
+        description="Change an unpaid checkout session's amount, description, callback or "
+        "metadata (needs checkout_sessions:write)."
+    )
+    async def update_checkout_session(
+        self, info: Info[Context, None], input: UpdateCheckoutSessionInput
+    ) -> CheckoutSessionPayload:
+        return await answer(
+            input,
+            conversions.checkout_session_changes,
+            lambda changes: sessions.update_checkout_session(info.context, input.id, changes),
+            CheckoutSessionPayload.of,
+        )
+
+    @strawberry.mutation(
+        description="Delete a customer at Yuno (and its providers); its vaulted methods go too."
+    )
+    async def delete_customer(
+        self, info: Info[Context, None], input: DeleteCustomerInput
+    ) -> DeleteCustomerPayload:
+        return await answer(
+            input,
+            conversions.accepted,
+            lambda data: customers.delete_customer(info.context, data.id),
+            DeleteCustomerPayload.of,
+        )
+
+    @strawberry.mutation(
+        description="Cancel an authorization or refund a charge, whichever the payment's "
+        "status allows (Yuno picks)."
+    )
+    async def cancel_or_refund_payment(
+        self, info: Info[Context, None], input: CancelOrRefundPaymentInput
+    ) -> PaymentPayload:
+        return await answer(
+            input,
+            conversions.cancel_or_refund,
+            lambda data: payment_actions.cancel_or_refund_payment(
+                info.context, input.payment_id, data[0], data[1], input.idempotency_key
+            ),
+            PaymentPayload.of,
+        )
+
+    @strawberry.mutation(
+        description="Check an enrolled card with the issuer (a zero-amount verify); the "
+        "payment is VERIFIED, or DECLINED with a responseCode."
+    )
+    async def verify_payment_method(
+        self, info: Info[Context, None], input: VerifyPaymentMethodInput
+    ) -> PaymentPayload:
+        return await answer(
+            input,
+            conversions.accepted,
+            lambda data: payments.verify_payment_method(
+                info.context,
+                data.customer_id,
+                data.vaulted_token,
+                data.currency,
+                data.idempotency_key,
+            ),
+            PaymentPayload.of,
+        )
+
+    @strawberry.mutation(
+        description="Vault a card for a customer from a one-time token (Yuno's direct "
+        "enrollment): ENROLLED with a vaultedToken, or DECLINED/ERROR."
+    )
+    async def vault_payment_method(
+        self, info: Info[Context, None], input: VaultPaymentMethodInput
+    ) -> PaymentMethodPayload:
+        return await answer(
+            input,
+            conversions.direct_enrollment,
+            lambda enrollment: payment_methods.vault_payment_method(
+                info.context, input.customer_id, enrollment, input.idempotency_key
+            ),
+            PaymentMethodPayload.of,
         )

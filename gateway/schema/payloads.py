@@ -92,3 +92,23 @@ class PaymentPayload:
     @classmethod
     def of(cls, outcome: Outcome[yuno.Payment]) -> Self:
         return cls(payment=_value(outcome, Payment.from_yuno), user_errors=_errors(outcome))
+
+
+@strawberry.type
+class CheckoutSessionPayload:
+    session: CheckoutSession | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[yuno.CheckoutSession]) -> Self:
+        return cls(session=_value(outcome, CheckoutSession.from_yuno), user_errors=_errors(outcome))
+
+
+@strawberry.type
+class DeleteCustomerPayload:
+    deleted_customer_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[str]) -> Self:
+        return cls(deleted_customer_id=_value(outcome, strawberry.ID), user_errors=_errors(outcome))

@@ -73,6 +73,10 @@ class PaymentMethod:
         description="True when the front-end SDK must collect data or act before this method "
         "can be used."
     )
+    redirect_url: str | None = strawberry.field(
+        default=None,
+        description="Where the shopper links a wallet or account while it is READY_TO_ENROLL.",
+    )
 
     @classmethod
     def from_yuno(cls, method: yuno.PaymentMethod) -> Self:
@@ -90,4 +94,5 @@ class PaymentMethod:
             last_successfully_used=method.last_successfully_used,
             card=CardDetails.from_yuno(method.card_data),
             sdk_action_required=method.sdk_action_required,
+            redirect_url=method.redirect_url,
         )

@@ -31,6 +31,7 @@ from gateway.yuno.models import (
     PaymentMethod,
     TestCard,
 )
+from gateway.yuno.models.payment_methods import DirectEnrollment
 from gateway.yuno.models.payments import PaymentMove
 from gateway.yuno.retries import RetryPolicy
 from gateway.yuno.transport import Call, Credentials, Transport
@@ -96,6 +97,16 @@ class YunoClient:
         call = Call("PATCH", f"/customers/{_segment(customer_id)}", body=wire.dumps(changes.body()))
         return _parse(Customer, await self.transport.send(call))
 
+    async def delete_customer(self, customer_id: str) -> None:
+        """Yuno answers 202 with no body and deletes the customer at its providers too.
+        Not retried: a DELETE carries no idempotency key."""
+        call = Call(
+            "DELETE",
+            f"/customers/{_segment(customer_id)}",
+            headers={"x-account-code": self.account_id},
+        )
+        await self.transport.send(call)
+
     # -- customer sessions and enrollment ----------------------------------------------
 
     async def create_customer_session(self, session: CustomerSessionCreate) -> CustomerSession:
@@ -120,6 +131,25 @@ class YunoClient:
             path, self._account(body), PaymentMethod, keyed=True, idempotency_key=idempotency_key
         )
 
+    async def enroll_payment_method_directly(
+        self, customer_id: str, enrollment: DirectEnrollment, idempotency_key: str | None = None
+    ) -> PaymentMethod:
+        """The direct (PCI) flow: card data in the request, the outcome in the answer."""
+        path = f"/customers/{_segment(customer_id)}/payment-methods"
+        return await self._post(
+            path,
+            self._account(enrollment.body()),
+            PaymentMethod,
+            keyed=True,
+            idempotency_key=idempotency_key,
+        )
+
+    async def get_enrolled_payment_method(
+        self, customer_id: str, payment_method_id: str
+    ) -> PaymentMethod:
+        path = f"/customers/{_segment(customer_id)}/payment-methods/{_segment(payment_method_id)}"
+        return await self._get(path, PaymentMethod)
+
     async def list_enrolled_payment_methods(self, customer_id: str) -> list[PaymentMethod]:
         path = f"/customers/{_segment(customer_id)}/payment-methods"
         return _parse_list(_METHODS, await self.transport.send(Call("GET", path)))
@@ -140,6 +170,17 @@ class YunoClient:
         return await self._post(
             "/checkout/sessions", self._account(session.body()), CheckoutSession
         )
+
+    async def update_checkout_session(
+        self, session_id: str, session: CheckoutSessionCreate
+    ) -> CheckoutSession:
+        """Yuno's PATCH takes the create body again, required fields included."""
+        call = Call(
+            "PATCH",
+            f"/checkout/sessions/{_segment(session_id)}",
+            body=wire.dumps(self._account(session.body())),
+        )
+        return _parse(CheckoutSession, await self.transport.send(call))
 
     async def get_checkout_session(self, session_id: str) -> CheckoutSession:
         return await self._get(f"/checkout/sessions/{_segment(session_id)}", CheckoutSession)
@@ -183,6 +224,16 @@ class YunoClient:
         Yuno answers a capture or cancel with the new transaction, its payment embedded,
         and a refund with the payment itself: both read as the payment."""
         path = _transaction_path(payment_id, transaction_id, move.action)
+        return await self._move(path, move, idempotency_key)
+
+    async def cancel_or_refund(
+        self, payment_id: str, request: PaymentMove, idempotency_key: str | None = None
+    ) -> Payment:
+        """Yuno cancels an authorization or refunds a charge, whichever the status allows."""
+        path = f"/payments/{_segment(payment_id)}/{request.action}"
+        return await self._move(path, request, idempotency_key)
+
+    async def _move(self, path: str, move: PaymentMove, idempotency_key: str | None) -> Payment:
         return await self._post(
             path,
             move.body(),

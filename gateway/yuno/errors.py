@@ -4,7 +4,9 @@ response to it.
     YunoError
     ├── YunoRequestError        Yuno refused the request: 4xx with ``{code, messages}``
     │   ├── YunoNotFound        CUSTOMER_NOT_FOUND, PAYMENT_NOT_FOUND, ... or HTTP 404
-    │   └── YunoRequestInProcess  REQUEST_IN_PROCESS: a twin with the same idempotency key runs
+    │   ├── YunoRequestInProcess  REQUEST_IN_PROCESS: a twin with the same idempotency key runs
+    │   └── YunoIdempotencyConflict IDEMPOTENCY_DUPLICATED or 409: the key was spent by a
+    │                               request that failed; only a new key can go through
     ├── YunoAuthError           401/403: the gateway's own credentials are wrong or not allowed
     ├── YunoUnavailable         Yuno gave no usable answer; the same request may succeed later
     │   ├── YunoTimeout         no answer within the timeout
@@ -69,6 +71,11 @@ class YunoRequestInProcess(YunoRequestError):
     """The first request with this idempotency key is still running at Yuno."""
 
 
+class YunoIdempotencyConflict(YunoRequestError):
+    """The idempotency key belongs to an earlier request that was processed and failed
+    (or, with 409, conflicts with another resource): the same key will never succeed."""
+
+
 class YunoAuthError(YunoError):
     """Yuno rejected the gateway's keys: a configuration problem, never the client's."""
 
@@ -131,6 +138,8 @@ def _error_class(status: int, code: str | None) -> type[YunoError]:
         return YunoNotFound
     if code == "REQUEST_IN_PROCESS":
         return YunoRequestInProcess
+    if code == "IDEMPOTENCY_DUPLICATED" or status == 409:
+        return YunoIdempotencyConflict
     return YunoRequestError
 
 

@@ -50,6 +50,8 @@ class Call:
     body: bytes | None = None
     idempotency_key: str | None = None
     request_id: str | None = None
+    #: Headers a few endpoints want besides the keys (``x-account-code``).
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ class Transport:
     async def _exchange(self, call: Call) -> tuple[int, bytes]:
         if self._session is None:
             raise RuntimeError("Transport.start() was not awaited")
-        headers = {}
+        headers = dict(call.headers or {})
         if call.body is not None:
             headers["content-type"] = "application/json"
         if call.idempotency_key is not None:

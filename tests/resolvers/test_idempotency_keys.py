@@ -106,8 +106,32 @@ async def _refund(world: World) -> tuple[str, dict[str, Any]]:
     return "refundPayment", {"paymentId": await world.paid()}
 
 
+async def _cancel_or_refund(world: World) -> tuple[str, dict[str, Any]]:
+    return "cancelOrRefundPayment", {"paymentId": await world.paid()}
+
+
+async def _verify(world: World) -> tuple[str, dict[str, Any]]:
+    customer_id = await create_customer(world.gateway)
+    card = await world.card(customer_id)
+    return "verifyPaymentMethod", {
+        "customerId": customer_id,
+        "vaultedToken": card,
+        "currency": "COP",
+    }
+
+
+async def _vault(world: World) -> tuple[str, dict[str, Any]]:
+    customer_id = await create_customer(world.gateway)
+    session_id = await create_checkout_session(world.gateway, customer_id)
+    token = (await world.yuno.create_one_time_token(session_id, VISA_SUCCEEDED)).token
+    return "vaultPaymentMethod", {"customerId": customer_id, "token": token, "country": "CO"}
+
+
 #: A valid input for each keyed mutation, made fresh for each test.
 KEYED_MUTATIONS: dict[str, Setup] = {
+    "cancelOrRefundPayment": _cancel_or_refund,
+    "verifyPaymentMethod": _verify,
+    "vaultPaymentMethod": _vault,
     "enrollPaymentMethod": _enroll,
     "unenrollPaymentMethod": _unenroll,
     "createPayment": _create_payment,
@@ -117,6 +141,9 @@ KEYED_MUTATIONS: dict[str, Setup] = {
 }
 
 INPUT_TYPES = {
+    "cancelOrRefundPayment": "CancelOrRefundPaymentInput",
+    "verifyPaymentMethod": "VerifyPaymentMethodInput",
+    "vaultPaymentMethod": "VaultPaymentMethodInput",
     "enrollPaymentMethod": "EnrollPaymentMethodInput",
     "unenrollPaymentMethod": "UnenrollPaymentMethodInput",
     "createPayment": "CreatePaymentInput",

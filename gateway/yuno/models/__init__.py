@@ -15,8 +15,10 @@ from gateway.yuno.models.customers import (
 )
 from gateway.yuno.models.payment_methods import CardData, OneTimeToken, PaymentMethod, TestCard
 from gateway.yuno.models.payments import (
+    CancelOrRefundRequest,
     CancelRequest,
     CaptureRequest,
+    NextAction,
     Payment,
     PaymentAmount,
     PaymentCreate,
@@ -25,6 +27,7 @@ from gateway.yuno.models.payments import (
 )
 from gateway.yuno.models.sessions import (
     CheckoutSession,
+    CheckoutSessionChanges,
     CheckoutSessionCreate,
     CustomerSession,
     CustomerSessionCreate,
@@ -32,10 +35,12 @@ from gateway.yuno.models.sessions import (
 
 __all__ = [
     "Address",
+    "CancelOrRefundRequest",
     "CancelRequest",
     "CaptureRequest",
     "CardData",
     "CheckoutSession",
+    "CheckoutSessionChanges",
     "CheckoutSessionCreate",
     "Customer",
     "CustomerCreate",
@@ -45,6 +50,7 @@ __all__ = [
     "Document",
     "KeyValue",
     "Money",
+    "NextAction",
     "OneTimeToken",
     "Payment",
     "PaymentAmount",

@@ -10,9 +10,13 @@ from gateway.yuno.models.limits import MetadataKey, MetadataValue, PositiveAmoun
 
 
 class YunoModel(BaseModel):
-    """A Yuno response object: unknown fields ignored, ``""`` read as "no value"."""
+    """A Yuno response object: unknown fields ignored, ``""`` read as "no value", and a
+    number where Yuno documents a string (``card_data.iin``, ``phone.country_code``) read
+    as that string."""
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="ignore", frozen=True, coerce_numbers_to_str=True
+    )
 
     @model_validator(mode="before")
     @classmethod

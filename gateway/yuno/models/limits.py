@@ -80,3 +80,7 @@ PositiveAmount = Annotated[
     Decimal,
     _rule("INVALID_AMOUNT", "The amount must be greater than zero.", lambda v: v > 0),
 ]
+#: Card installments Yuno accepts.
+Installments = Annotated[
+    int, _rule("INVALID_INSTALLMENTS", "Installments go from 1 to 50.", lambda v: 1 <= v <= 50)
+]

@@ -30,6 +30,20 @@ class SdkStep(YunoModel):
     sdk_action_required: bool | None = None
 
 
+class VerifyPayment(YunoModel):
+    id: str | None = None
+    status: str | None = None
+    sub_status: str | None = None
+
+
+class VerifyBlock(YunoModel):
+    """``verify``: whether a zero-amount verify ran when enrolling, and its payment."""
+
+    vault_on_success: bool | None = None
+    currency: str | None = None
+    payment: VerifyPayment | None = None
+
+
 class PaymentMethod(YunoModel):
     id: str | None = None
     vaulted_token: str | None = None
@@ -46,6 +60,10 @@ class PaymentMethod(YunoModel):
     card_data: CardData | None = None
     enrollment: SdkStep | None = None
     checkout: SdkStep | None = None
+    #: A wallet's enrollment waits on its page: ``action`` REDIRECT_URL, ``redirect_url``.
+    action: str | None = None
+    redirect_url: str | None = None
+    verify: VerifyBlock | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -65,6 +83,34 @@ class TestCard(YunoRequest):
     expiration_year: int
     security_code: str
     holder_name: str
+
+
+class VerifyRequest(YunoRequest):
+    vault_on_success: bool
+    currency: str | None = None
+
+
+class CardDataRequest(YunoRequest):
+    """Raw card data, for PCI merchants only: the gateway itself never sends any (it
+    refuses card numbers at its edge); the client has it for completeness and tests."""
+
+    number: str
+    expiration_month: int
+    expiration_year: int
+    security_code: str | None = None
+    holder_name: str | None = None
+
+
+class DirectEnrollment(YunoRequest):
+    """``POST /customers/{id}/payment-methods``: a card by one-time token (or card data)."""
+
+    type: str = "CARD"
+    country: str
+    workflow: str = "DIRECT"
+    token: str | None = None
+    card_data: CardDataRequest | None = None
+    verify: VerifyRequest | None = None
+    callback_url: str | None = None
 
 
 class OneTimeToken(YunoModel):

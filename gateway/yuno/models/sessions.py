@@ -59,3 +59,34 @@ class CheckoutSessionCreate(YunoRequest):
     amount: MoneyRequest
     callback_url: Url | None = None
     metadata: OrderMetadata | None = None
+
+
+class CheckoutSessionChanges(YunoRequest):
+    """What may change on a checkout session that is not paid yet. Yuno's PATCH takes the
+    whole create body, so the changes are laid over the session as Yuno holds it."""
+
+    amount: MoneyRequest | None = None
+    payment_description: Reference | None = None
+    callback_url: Url | None = None
+    metadata: OrderMetadata | None = None
+
+    def over(self, current: CheckoutSession) -> CheckoutSessionCreate:
+        amount = self.amount or (
+            MoneyRequest(value=current.amount.value, currency=current.amount.currency)
+            if current.amount
+            else None
+        )
+        if amount is None:
+            raise ValueError("a checkout session needs an amount")
+        metadata = self.metadata
+        if metadata is None and current.metadata is not None:
+            metadata = [KeyValueRequest(key=m.key, value=m.value) for m in current.metadata]
+        return CheckoutSessionCreate(
+            merchant_order_id=current.merchant_order_id,
+            payment_description=self.payment_description or current.payment_description,
+            country=current.country,
+            customer_id=current.customer_id,
+            amount=amount,
+            callback_url=self.callback_url or current.callback_url,
+            metadata=metadata,
+        )
