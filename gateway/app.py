@@ -261,7 +261,7 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
     bus = bus_for(settings.cache_url, settings.cache_namespace)
     metrics.watch(cache, client.transport.breaker, bus.subscriber_count)
-    receiver: Receiver = WebhookReceiver.for_upstream(upstream, bus, settings.yuno_webhook_secret)
+    receiver: Receiver = WebhookReceiver.for_upstream(upstream, bus)
     app[RECEIVER] = receiver
     shared = None if upstream.cache.in_process else upstream.cache.backend
     app[RUNTIME] = Runtime(
@@ -296,6 +296,8 @@ async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:
     config = SandboxConfig(
         latency_ms=settings.sandbox_latency_ms,
         cors_origins=(*settings.cors_origins, *sorted(own)),
+        public_url=settings.sandbox_public_url,
+        webhook_time_scale=settings.sandbox_webhook_time_scale,
     )
     runner = web.AppRunner(create_sandbox_app(config), access_log=None)
     await runner.setup()

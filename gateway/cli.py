@@ -162,7 +162,11 @@ def _shared_emulator(settings: Settings, webhook_url: str) -> Settings:
     settings = with_auth(settings)
     port, secret = _free_port(), secrets.token_urlsafe(32)
     config = dataclasses.replace(
-        sandbox_config(settings), webhook_url=webhook_url, webhook_secret=secret
+        sandbox_config(settings),
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+        webhook_time_scale=settings.sandbox_webhook_time_scale,
+        public_url=settings.sandbox_public_url,
     )
     process = multiprocessing.get_context("spawn").Process(
         target=_run_sandbox, args=(config, port), daemon=True

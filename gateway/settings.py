@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     yuno_webhook_secret: SecretStr | None = Field(
         None, description="HMAC secret of Yuno's webhooks (made up in sandbox mode)."
     )
+    yuno_webhook_api_key: SecretStr | None = Field(
+        None, description="The x-api-key Yuno's webhooks carry, if configured at Yuno."
+    )
+    yuno_webhook_header_secret: SecretStr | None = Field(
+        None, description="The x-secret Yuno's webhooks carry, with the x-api-key."
+    )
 
     # How the client talks to Yuno.
     yuno_connect_timeout: float = Field(3.0, gt=0)
@@ -157,6 +163,14 @@ class Settings(BaseSettings):
         "127.0.0.1", description="Where the embedded emulator listens (0.0.0.0 in a container)."
     )
     sandbox_port: int = Field(0, ge=0, le=65535, description="0: a free port, logged at start.")
+    sandbox_public_url: str | None = Field(
+        None,
+        description="Where browsers reach the emulator's pages (3DS, vouchers) if not where "
+        "the gateway does, e.g. http://localhost:8081 behind docker run -p.",
+    )
+    sandbox_webhook_time_scale: float = Field(
+        1.0, gt=0, le=1, description="Yuno's webhook retry schedule, compressed (1: as Yuno)."
+    )
 
     @property
     def sandbox_mode(self) -> bool:

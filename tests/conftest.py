@@ -17,6 +17,9 @@ from gateway.settings import Settings
 from gateway.yuno.client import YunoClient
 from tests.services import RedisServer
 
+#: The real browser's fixtures (chromium, page, page_log).
+pytest_plugins = ["tests.browser"]
+
 #: The back office's key in tests: every scope.
 SERVICE_KEY = "test-service-key-with-every-scope"
 #: The identity provider's HS256 secret in tests.

@@ -114,10 +114,24 @@ async def payment_updates(ctx: Context, payment_id: str) -> AsyncIterator[Paymen
         if not await access.may_read_payment(ctx, current):
             raise PaymentNotFound(payment_id)
         yield current
+        last = current
         async for message in subscription:
-            yield Payment.model_validate_json(message)
+            update = Payment.model_validate_json(message)
+            if _is_change(last, update):
+                last = update
+                yield update
     finally:
         await subscription.close()
+
+
+def _is_change(seen: Payment, update: Payment) -> bool:
+    """A subscriber hears each change once: not the state it already has (the webhook of
+    the create call often arrives after the first read), nor an older one."""
+    if (update.status, update.sub_status) == (seen.status, seen.sub_status):
+        return False
+    if seen.updated_at is None or update.updated_at is None:
+        return True
+    return update.updated_at >= seen.updated_at
 
 
 class PaymentNotFound(LookupError):

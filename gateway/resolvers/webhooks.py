@@ -10,6 +10,7 @@ the newest one published is not published again; when two states cannot be order
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ from gateway.events.ledger import Delivery, Order, WebhookLedger, ledger_for
 from gateway.loaders import Upstream
 from gateway.yuno.errors import YunoProtocolError, YunoUnavailable
 from gateway.yuno.models import Payment
-from gateway.yuno.webhooks import EnrolledMethod, WebhookEvent, parse_event, signature_matches
+from gateway.yuno.webhooks import EnrolledMethod, WebhookCredentials, WebhookEvent, parse_event
 
 log = logging.getLogger(__name__)
 
@@ -33,30 +34,36 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _text(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
+
+
 @dataclass(frozen=True)
 class WebhookReceiver:
     upstream: Upstream
     bus: EventBus
-    secret: SecretStr | None
+    credentials: WebhookCredentials
     ledger: WebhookLedger
 
     @classmethod
-    def for_upstream(
-        cls, upstream: Upstream, bus: EventBus, secret: SecretStr | None
-    ) -> "WebhookReceiver":
-        """The ledger sits beside the lookup cache: in Redis when the cache is Redis."""
-        cache = upstream.cache
+    def for_upstream(cls, upstream: Upstream, bus: EventBus) -> "WebhookReceiver":
+        """The credentials come from settings; the ledger sits beside the lookup cache: in
+        Redis when the cache is Redis."""
+        cache, settings = upstream.cache, upstream.settings
         client = None if cache.in_process else getattr(cache.backend, "client", None)
-        return cls(upstream, bus, secret, ledger_for(client, upstream.settings.cache_namespace))
+        credentials = WebhookCredentials(
+            _text(settings.yuno_webhook_secret),
+            _text(settings.yuno_webhook_api_key),
+            _text(settings.yuno_webhook_header_secret),
+        )
+        return cls(upstream, bus, credentials, ledger_for(client, settings.cache_namespace))
 
     @property
     def window(self) -> float:
         return self.upstream.settings.webhook_replay_window
 
-    async def __call__(self, raw: bytes, signature: str | None) -> Delivery:
-        if self.secret is None or not signature_matches(
-            self.secret.get_secret_value(), raw, signature
-        ):
+    async def __call__(self, raw: bytes, headers: Mapping[str, str]) -> Delivery:
+        if not self.credentials.verify(raw, headers):
             return Delivery.REFUSED_SIGNATURE
         try:
             event = parse_event(raw)

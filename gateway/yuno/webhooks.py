@@ -1,15 +1,20 @@
-"""Yuno's webhooks: the signature check, the envelope, and what identifies one delivery.
+"""Yuno's webhooks: how a delivery proves it comes from Yuno, its two shapes, and what
+identifies one delivery.
 
-Yuno signs each delivery with ``x-hmac-signature`` = Base64(HMAC-SHA256(secret, raw body));
-it is checked over the raw bytes, in constant time, before anything is parsed. The
-signature covers no timestamp (yuno-api.md §7.3), so a captured delivery stays valid
+Yuno authenticates a delivery as the merchant configured it (yuno-api.md §7.3): an
+``x-hmac-signature`` = Base64(HMAC-SHA256(secret, raw body)), static ``x-api-key`` and
+``x-secret`` headers, or both; every configured one must match, in constant time, before
+anything is parsed. Neither covers a timestamp, so a captured delivery stays valid
 forever: what protects against replays is the event's identity and the age of the object
-it carries (``updated_at``), both read here.
+it carries (``updated_at``), both read here. The body is the v2 envelope (``type``,
+``type_event``, ``data``) or Yuno's legacy v1 shape (the payment alone, at the top level).
 """
 
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +35,39 @@ def signature_matches(secret: str, body: bytes, given: str | None) -> bool:
         return False
     expected = signature(secret, body).encode()
     return hmac.compare_digest(expected, given.encode("utf-8", "surrogateescape"))
+
+
+def header_matches(expected: str, given: str | None) -> bool:
+    if not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogateescape"))
+
+
+@dataclass(frozen=True)
+class WebhookCredentials:
+    """What the merchant configured at Yuno for its webhook: an HMAC secret, a static
+    ``x-api-key``/``x-secret`` pair, or both. With neither, nothing is ever accepted."""
+
+    hmac_secret: str | None = None
+    api_key: str | None = None
+    secret: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.hmac_secret or (self.api_key and self.secret))
+
+    def verify(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        if not self.configured:
+            return False
+        if self.hmac_secret is not None and not signature_matches(
+            self.hmac_secret, body, headers.get("x-hmac-signature")
+        ):
+            return False
+        if self.api_key and self.secret:
+            key_ok = header_matches(self.api_key, headers.get("x-api-key"))
+            secret_ok = header_matches(self.secret, headers.get("x-secret"))
+            return key_ok and secret_ok
+        return True
 
 
 class EnrolledMethod(PaymentMethod):
@@ -100,6 +138,25 @@ def _instant(moment: datetime | None) -> str:
 def parse_event(raw: bytes) -> WebhookEvent:
     try:
         document: Any = wire.loads(raw)
+        if _legacy(document):
+            return _from_legacy(Payment.model_validate(document["payment"]))
         return WebhookEvent.model_validate(document)
     except (ValueError, ValidationError) as exc:
         raise YunoProtocolError("not a Yuno webhook") from exc
+
+
+def _legacy(document: Any) -> bool:
+    """Yuno's v1 deliveries carry the payment at the top level, with no envelope."""
+    return isinstance(document, dict) and "type_event" not in document and "payment" in document
+
+
+def _from_legacy(payment: Payment) -> WebhookEvent:
+    """A v1 delivery as the v2 event it stands for: its event named after the payment's
+    latest transaction (``payment.purchase``, ``payment.refund``...)."""
+    latest = payment.latest_transaction
+    event = (latest.type or "payment").lower() if latest else "payment"
+    return WebhookEvent(
+        type="payment",
+        type_event=f"payment.{event}",
+        data=EventData(payment=payment, idempotency_key=payment.idempotency_key),
+    )
