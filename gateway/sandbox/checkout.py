@@ -143,8 +143,37 @@ async def create_token(request: web.Request) -> web.Response:
     return json_response(document, status=201)
 
 
+async def create_direct_token(request: web.Request) -> web.Response:
+    """``POST /v1/tokens``: a PCI merchant tokenizes card data itself (no checkout session);
+    the token pays a DIRECT payment or a direct enrollment, once."""
+    sandbox = request.app[SANDBOX]
+    body = load_object(await request.read())
+    check.require(body, "account_id", "card_data")
+    check.account(body, sandbox.config.account_id)
+    country = check.country(body)
+    card = parse_card(body["card_data"], sandbox.now(), "card_data")
+    token = OneTimeToken(new_id(), "", card, False)
+    sandbox.store.tokens[token.token] = token
+    card_data = card.public_data()
+    for private in ("expiration_month", "expiration_year", "issuer"):
+        card_data.pop(private)
+    document = {
+        "token": token.token,
+        "vaulted_token": None,
+        "vault_on_success": False,
+        "type": "CARD",
+        "card_data": card_data,
+        "customer": None,
+        "installment": None,
+        "country": country,
+        "customer_session": None,
+    }
+    return json_response(document, status=201)
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/v1/checkout/sessions/{checkout_session}/payment-methods", list_session_methods),
         web.post("/v1/checkout/sessions/{checkout_session}/token", create_token),
+        web.post("/v1/tokens", create_direct_token),
     ]

@@ -390,6 +390,17 @@ async def unenroll(request: web.Request) -> web.Response:
     return json_response(enrollment_json(sandbox, item))
 
 
+async def unenroll_checkout(request: web.Request) -> web.Response:
+    """The checkout flow's unenroll, by the enrollment's id (no customer in the path and,
+    per Yuno's OpenAPI, no idempotency key)."""
+    sandbox = request.app[SANDBOX]
+    item = sandbox.store.enrollments.get(request.match_info["payment_method_id"])
+    if item is None or item.status != "ENROLLED":
+        raise not_found("Payment method")
+    _retire(sandbox, item)
+    return json_response(enrollment_json(sandbox, item))
+
+
 def find_vaulted(sandbox: Sandbox, vaulted_token: object) -> Enrollment:
     """An ENROLLED method by vaulted token; Yuno calls an unknown token invalid."""
     item = (
@@ -414,4 +425,5 @@ def routes() -> list[web.RouteDef]:
         web.post(
             "/v1/customers/{customer_id}/payment-methods/{payment_method_id}/unenroll", unenroll
         ),
+        web.post("/v1/customers/payment-methods/{payment_method_id}/unenroll", unenroll_checkout),
     ]

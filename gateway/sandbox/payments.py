@@ -115,6 +115,11 @@ def _source(
         return Source(None, method=_offered(METHODS[kind], str(body["country"])))
     if session is not None:
         raise missing("payment_method.token")
+    if method.get("token") is not None:  # a direct token (POST /v1/tokens)
+        token = sandbox.store.tokens.get(str(method["token"]))
+        if token is None or token.used or token.session_id or token.card is None:
+            raise invalid("payment_method.token is not an unused direct token")
+        return Source(token.card, token=token)
     detail = check.obj(method, "detail") or {}
     card = check.obj(detail, "card") or {}
     if card.get("card_data") is None:

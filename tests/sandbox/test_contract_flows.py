@@ -133,6 +133,18 @@ async def _sessions_and_customers(api: Api, seen: Seen) -> None:
             ),
         )
     )
+    minted = await api.call(
+        "POST", "/v1/tokens", {"account_id": DEV_ACCOUNT_ID, "country": "CO", "card_data": card()}
+    )
+    seen.append(("checkout-sessions/create-one-time-use-token", minted))
+    other = await api.customer("contract-unenroll")
+    method = await api.enrolled_card(other["id"])
+    seen.append(
+        (
+            "payment-methods-checkout/unenroll-payment-method-checkout",
+            await api.call("POST", f"/v1/customers/payment-methods/{method['id']}/unenroll"),
+        )
+    )
     deleted = await api.call(
         "DELETE",
         f"/v1/customers/{customer['id']}",

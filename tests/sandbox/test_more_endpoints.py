@@ -249,3 +249,34 @@ async def test_a_key_burnt_by_a_processed_failure_is_idempotency_duplicated(api:
         "INVALID_PARAMETERS",
         "INVALID_STATUS",
     )
+
+
+async def test_a_direct_token_pays_a_direct_payment_once(api: Api) -> None:
+    customer = await api.customer()
+    minted = await api.call(
+        "POST", "/v1/tokens", {"account_id": DEV_ACCOUNT_ID, "country": "CO", "card_data": card()}
+    )
+    assert minted.status == 201
+    body = {
+        "account_id": DEV_ACCOUNT_ID,
+        "workflow": "DIRECT",
+        "description": "Direct order",
+        "country": "CO",
+        "merchant_order_id": "direct-1",
+        "amount": {"currency": "COP", "value": 10},
+        "customer_payer": {"id": customer["id"]},
+        "payment_method": {"type": "CARD", "token": minted.body["token"]},
+    }
+    paid = await api.call("POST", "/v1/payments", body, key="d1")
+    again = await api.call("POST", "/v1/payments", body, key="d2")
+    assert paid.body["status"] == "SUCCEEDED"
+    assert (again.status, again.body["code"]) == (400, "INVALID_PARAMETERS")
+
+
+async def test_the_checkout_flow_unenrolls_by_enrollment_id(api: Api) -> None:
+    customer = await api.customer()
+    enrolled = await api.enrolled_card(customer["id"])
+    reply = await api.call("POST", f"/v1/customers/payment-methods/{enrolled['id']}/unenroll")
+    assert (reply.status, reply.body["status"]) == (200, "UNENROLLED")
+    again = await api.call("POST", f"/v1/customers/payment-methods/{enrolled['id']}/unenroll")
+    assert again.status == 404
