@@ -73,6 +73,7 @@ class ConfigurationError(Exception):
 
 
 def create_app(settings: Settings) -> web.Application:
+    development = settings.sandbox_mode and not has_client_auth(settings)
     settings = with_auth(settings)
     authenticator = Authenticator(settings, refuse_subject=contains_card_number)
     app = web.Application(
@@ -112,6 +113,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_route("*", "/graphql", view)
     if settings.graphiql_enabled:
         add_graphiql_routes(app)
+    if development:
+        _add_sandbox_page(app, settings)
     app.router.add_post("/webhooks/yuno", receive_webhook)
     app.cleanup_ctx.append(_runtime)
     app.on_shutdown.append(_close_subscriptions)
@@ -217,15 +220,38 @@ def _upgrading(request: web.Request) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
-def with_auth(settings: Settings) -> Settings:
-    """Sandbox mode without auth settings gets development credentials (logged, so the quick
-    start works); production without any refuses to start."""
-    if (
+def has_client_auth(settings: Settings) -> bool:
+    return bool(
         settings.api_keys
         or settings.jwt_secret
         or settings.jwt_public_key_file
         or settings.jwks_file
-    ):
+    )
+
+
+def _add_sandbox_page(app: web.Application, settings: Settings) -> None:
+    """The sandbox checkout page, with the development credentials it may hand out."""
+    from gateway.auth.tokens import sign_shopper_token
+    from gateway.sandbox.cards import SHOWCASE
+    from gateway.web.sandbox_page import TOKEN_SECONDS, SandboxPage, add_sandbox_page
+
+    def sdk() -> tuple[str, str]:
+        config = app[RUNTIME].sdk
+        return config.public_api_key, config.api_base_url
+
+    page = SandboxPage(
+        api_key=DEV_API_KEY,
+        mint=lambda sub: sign_shopper_token(settings, sub, TOKEN_SECONDS),
+        sdk=sdk,
+        test_cards=SHOWCASE,
+    )
+    add_sandbox_page(app, page)
+
+
+def with_auth(settings: Settings) -> Settings:
+    """Sandbox mode without auth settings gets development credentials (logged, so the quick
+    start works); production without any refuses to start."""
+    if has_client_auth(settings):
         return settings
     if not settings.sandbox_mode:
         raise ConfigurationError(

@@ -11,7 +11,6 @@ import multiprocessing
 import secrets
 import socket
 import sys
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -92,26 +91,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _token(settings: Settings, args: argparse.Namespace) -> None:
     """A development shopper token, accepted by a gateway with the same settings."""
-    import jwt
-
     from gateway.app import ConfigurationError, with_auth
+    from gateway.auth.tokens import sign_shopper_token
 
-    secret = with_auth(settings).jwt_secret
-    if secret is None:
+    signing = with_auth(settings)
+    if signing.jwt_secret is None:
         raise ConfigurationError(
             "GATEWAY_JWT_SECRET is not set: `gateway token` signs HS256 tokens with it"
         )
     if not 0 < args.ttl <= settings.jwt_max_lifetime:
         raise ConfigurationError(f"--ttl must be 1 to {settings.jwt_max_lifetime:.0f} seconds")
-    now = int(time.time())
-    claims: dict[str, object] = {"sub": args.sub, "iat": now, "exp": now + args.ttl}
-    if args.scope:
-        claims["scope"] = " ".join(args.scope)
-    if settings.jwt_issuer:
-        claims["iss"] = settings.jwt_issuer
-    if settings.jwt_audience:
-        claims["aud"] = settings.jwt_audience
-    sys.stdout.write(jwt.encode(claims, secret.get_secret_value(), algorithm="HS256") + "\n")
+    token = sign_shopper_token(signing, args.sub, args.ttl, tuple(args.scope))
+    sys.stdout.write(token + "\n")
 
 
 def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> "SandboxConfig":

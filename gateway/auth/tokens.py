@@ -181,3 +181,23 @@ def _public_reason(error: Exception) -> str:
 def _is_time(value: object) -> bool:
     """A JSON number: not a numeric string, not a boolean (``True`` is an ``int``)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def sign_shopper_token(
+    settings: Settings, sub: str, ttl: int, scopes: tuple[str, ...] = (), now: float | None = None
+) -> str:
+    """A development shopper JWT (HS256 with ``GATEWAY_JWT_SECRET``) that a gateway with
+    these settings accepts: ``gateway token`` and the sandbox checkout page mint with it."""
+    import jwt
+
+    if settings.jwt_secret is None:
+        raise ValueError("GATEWAY_JWT_SECRET is not set: shopper tokens are signed with it")
+    issued = int(time.time() if now is None else now)
+    claims: dict[str, object] = {"sub": sub, "iat": issued, "exp": issued + ttl}
+    if scopes:
+        claims["scope"] = " ".join(scopes)
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")

@@ -26,6 +26,15 @@ OUTCOME_BY_SUFFIX: dict[str, str] = {
     "0069": "REPORTED_STOLEN",
     "0077": "ERROR",
 }
+#: The cards the sandbox checkout page offers, one per behaviour a shopper can meet.
+SHOWCASE: tuple[dict[str, str], ...] = (
+    {"label": "Succeeds", "number": "4507990000000002"},
+    {"label": "Declined: insufficient funds", "number": "4507990000000010"},
+    {"label": "Declined: do not honor", "number": "4507990000000036"},
+    {"label": "3-D Secure challenge (OTP 1234)", "number": "4916994064252017"},
+    {"label": "3-D Secure, frictionless", "number": "4234123412340000"},
+    {"label": "Mastercard, succeeds", "number": "5252440000000002"},
+)
 _TEST_PREFIXES = (
     "45079900000000",
     "52524400000000",

@@ -79,7 +79,7 @@ async def challenge_page(request: web.Request) -> web.Response:
         f"<p>{escape(payment.currency)} {payment.value} to "
         f"{escape(payment.description)}, card ****{escape(card.lfd if card else '')}.</p>"
         "<form method=post><label>One-time password "
-        "<input name=otp autocomplete=one-time-code inputmode=numeric autofocus></label>"
+        "<input name=otp autocomplete=one-time-code inputmode=numeric></label>"
         "<button type=submit>Confirm</button></form>"
         "<p><small>1234 authenticates; anything else fails.</small></p>"
     )

@@ -66,7 +66,11 @@ def open_checkout_session(sandbox: Sandbox, session_id: object) -> CheckoutSessi
     """A live checkout session that has not been paid yet."""
     session = find_checkout_session(sandbox, session_id)
     if session.used:
-        raise SandboxError(400, "CHECKOUT_SESSION_NOT_FOUND", "Checkout session already used")
+        raise SandboxError(
+            400,
+            "CHECKOUT_SESSION_NOT_FOUND",
+            "Checkout session not found or inactive: already used",
+        )
     return session
 
 
