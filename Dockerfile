@@ -3,7 +3,7 @@
 # The GraphQL gateway as a slim, non-root image.
 #
 #   docker build -t yuno-graphql-gateway .
-#   docker run --rm -p 8080:8080 yuno-graphql-gateway          # embedded Yuno emulator
+#   docker run --rm -p 8080:8080 -p 8081:8081 yuno-graphql-gateway   # embedded Yuno emulator
 #   docker run --rm -p 8080:8080 --env-file yuno.env yuno-graphql-gateway
 #
 # No credentials are baked in: pass YUNO_PUBLIC_API_KEY, YUNO_PRIVATE_SECRET_KEY and
@@ -53,6 +53,13 @@ RUN groupadd --system --gid 10001 gateway \
 
 WORKDIR /app
 USER 10001:10001
+
+# In sandbox mode (no Yuno keys) the embedded Yuno emulator listens on all interfaces at
+# 8081, so `docker run -p 8080:8080 -p 8081:8081` reaches its SDK endpoints and its 3DS and
+# voucher pages from the host, at the address sdkConfig.apiBaseUrl gives.
+ENV GATEWAY_SANDBOX_HOST=0.0.0.0 \
+    GATEWAY_SANDBOX_PORT=8081
+EXPOSE 8081
 
 ENV GATEWAY_HOST=0.0.0.0 \
     GATEWAY_PORT=8080

@@ -248,7 +248,7 @@ def _add_sandbox_page(app: web.Application, settings: Settings) -> None:
     add_sandbox_page(app, page)
 
 
-def with_auth(settings: Settings) -> Settings:
+def with_auth(settings: Settings, *, announce: bool = True) -> Settings:
     """Sandbox mode without auth settings gets development credentials (logged, so the quick
     start works); production without any refuses to start."""
     if has_client_auth(settings):
@@ -258,18 +258,23 @@ def with_auth(settings: Settings) -> Settings:
             "Yuno keys are configured but no client authentication is: set GATEWAY_API_KEYS "
             "and/or GATEWAY_JWT_SECRET / GATEWAY_JWT_PUBLIC_KEY_FILE / GATEWAY_JWKS_FILE"
         )
+    if announce:
+        _announce_development_credentials()
+    return settings.model_copy(
+        update={
+            "api_keys": SecretStr(json.dumps({DEV_API_KEY: ["*"]})),
+            "jwt_secret": SecretStr(DEV_JWT_SECRET),
+        }
+    )
+
+
+def _announce_development_credentials() -> None:
     log.warning(
         "sandbox mode: no Yuno keys configured, so the gateway runs against its embedded Yuno "
         "emulator; development credentials: API key %r (all scopes), customer JWT HS256 "
         "secret %r",
         DEV_API_KEY,
         DEV_JWT_SECRET,
-    )
-    return settings.model_copy(
-        update={
-            "api_keys": SecretStr(json.dumps({DEV_API_KEY: ["*"]})),
-            "jwt_secret": SecretStr(DEV_JWT_SECRET),
-        }
     )
 
 

@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
     sandbox.add_argument("--latency-ms", type=float, default=0.0, help="added to each request")
+    sandbox.add_argument(
+        "--webhook-url",
+        help="where to send webhooks, signed with GATEWAY_YUNO_WEBHOOK_SECRET (e.g. a "
+        "gateway's /webhooks/yuno)",
+    )
     sandbox.set_defaults(run=_sandbox)
 
     serve = commands.add_parser("serve", help="run the GraphQL gateway")
@@ -94,7 +99,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> None:
     from gateway.app import ConfigurationError, with_auth
     from gateway.auth.tokens import sign_shopper_token
 
-    signing = with_auth(settings)
+    signing = with_auth(settings, announce=False)
     if signing.jwt_secret is None:
         raise ConfigurationError(
             "GATEWAY_JWT_SECRET is not set: `gateway token` signs HS256 tokens with it"
@@ -109,13 +114,13 @@ def sandbox_config(settings: Settings, latency_ms: float = 0.0) -> "SandboxConfi
     """The emulator accepts the configured Yuno key pair when there is one, else the dev pair."""
     from gateway.sandbox import SandboxConfig
 
-    config = SandboxConfig(latency_ms=latency_ms)
+    config = SandboxConfig(latency_ms=latency_ms, public_url=settings.sandbox_public_url)
     if settings.yuno_public_api_key and settings.yuno_private_secret_key:
-        config = SandboxConfig(
+        config = dataclasses.replace(
+            config,
             public_api_key=settings.yuno_public_api_key,
             private_secret_key=settings.yuno_private_secret_key.get_secret_value(),
             account_id=settings.yuno_account_id or config.account_id,
-            latency_ms=latency_ms,
         )
     return config
 
@@ -197,9 +202,21 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
+    from gateway.app import ConfigurationError
     from gateway.sandbox import create_sandbox_app
 
     config = sandbox_config(settings, args.latency_ms)
+    if args.webhook_url:
+        if settings.yuno_webhook_secret is None:
+            raise ConfigurationError(
+                "GATEWAY_YUNO_WEBHOOK_SECRET is not set: --webhook-url signs deliveries with it"
+            )
+        config = dataclasses.replace(
+            config,
+            webhook_url=args.webhook_url,
+            webhook_secret=settings.yuno_webhook_secret.get_secret_value(),
+            webhook_time_scale=settings.sandbox_webhook_time_scale,
+        )
     base_url = f"http://{args.host}:{args.port}/v1"
     log.info(
         "Yuno sandbox emulator serving %s (public-api-key %s)", base_url, config.public_api_key

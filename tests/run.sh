@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)  # GraphiQL's browser test
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the browser tests
+command -v jq >/dev/null 2>&1 || need+=(jq)              # the README tutorial's test
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi

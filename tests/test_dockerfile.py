@@ -462,7 +462,13 @@ def test_dockerfile_recipe_installs_and_serves(stages: list[Stage], tmp_path: Pa
     assert "install" in verbs, "the runtime installs them"
 
     port = _free_port()
-    env = {**image.process_env(), "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port)}
+    env = {
+        **image.process_env(),
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_SANDBOX_HOST": "127.0.0.1",
+        "GATEWAY_SANDBOX_PORT": "0",  # the image's 8081 may be taken on a test machine
+    }
     base = f"http://127.0.0.1:{port}"
     healthcheck = _in_venv(venv, _instruction(final.last("HEALTHCHECK").args).exec_form())
     log_path = tmp_path / "gateway.log"
