@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from strawberry.extensions import SchemaExtension
 
 from gateway.loaders.cache import LookupCache
+from gateway.schema.errors import result_errors
 from gateway.yuno.breaker import BreakerState, CircuitBreaker
 
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -178,8 +179,7 @@ class OperationMetrics(SchemaExtension):
         name = context.operation_name or (
             operation.name.value if operation is not None and operation.name else None
         )
-        result = context.result
-        failed = bool(context.pre_execution_errors) or bool(result is not None and result.errors)
+        failed = bool(context.pre_execution_errors) or bool(result_errors(context.result))
         self.metrics.observe_operation(name, failed, time.perf_counter() - started)
 
 

@@ -35,7 +35,7 @@ BEYOND_DESIGN: dict[str, set[str]] = {
     # Use cases publish payment changes (webhooks) and subscribe to them (subscriptions).
     "resolvers": {"events"},
     # Observability: counters of the lookup cache and the breaker, wired by app.py.
-    "metrics": {"loaders.cache", "yuno.breaker"},
+    "metrics": {"loaders.cache", "yuno.breaker", "schema.errors"},
     "logs": set(),
 }
 #: The composition root and the command line may import everything.

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from gateway.resolvers import customers, payment_methods
 from gateway.resolvers.context import Context
+from gateway.schema.fields import io_field
 from gateway.schema.payment_methods import PaymentMethod
 from gateway.schema.scalars import CountryCode
 from gateway.yuno import models as yuno
@@ -75,12 +76,12 @@ class Customer:
     created_at: datetime
     updated_at: datetime | None
 
-    @strawberry.field(description="Payment methods this customer has enrolled (vaulted) with Yuno.")
+    @io_field(description="Payment methods this customer has enrolled (vaulted) with Yuno.")
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
         methods = await customers.enrolled_payment_methods(info.context, self.id)
         return [PaymentMethod.from_yuno(m) for m in methods]
 
-    @strawberry.field(
+    @io_field(
         description="One of this customer's payment methods by vaulted token (or enrollment "
         "id), whatever its status: a wallet still being linked, a declined card."
     )

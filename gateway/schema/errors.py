@@ -76,41 +76,54 @@ def request_error_code(message: str) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def public_error(raised: Exception, path: list[str | int], request_id: str | None) -> GraphQLError:
+    """What a resolver's failure looks like to the client, logged once here."""
+    error = GraphQLError(str(raised), path=path, original_error=raised)
+    make_public(error, request_id)
+    return error
+
+
+def make_public(error: GraphQLError, request_id: str | None) -> None:
+    """Give ``error`` its public code, message and the request id, in place: errors that
+    stopped the request keep their message (it explains what to fix), errors raised while
+    resolving are masked and logged. Idempotent: an error made public stays as it is."""
+    extensions = error.extensions or {}
+    if extensions.get("requestId") is not None and extensions.get("code") is not None:
+        return
+    original = error.original_error
+    raised = isinstance(original, PublicError | YunoError)  # a subscription's source too
+    if original is None or (error.path is None and not raised):
+        code = extensions.get("code") or request_error_code(error.message)
+    else:
+        code = public_code(original)
+        error.message = str(original) if isinstance(original, PublicError) else MESSAGES[code]
+        _log(error, original, code, request_id)
+    error.extensions = {"code": code, "requestId": request_id}
+
+
 class ErrorCodes(SchemaExtension):
-    """Gives every error a public code and the request id, and masks unexpected ones."""
+    """Gives every error a public code and the request id, and masks unexpected ones
+    (subscriptions' events get the same from ``GatewaySchema.process_errors``)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
+        errors = result_errors(self.execution_context.result)
         request_id = getattr(self.execution_context.context, "request_id", None)
-        result.errors = [self._public(error, request_id) for error in result.errors]
+        for error in errors:
+            make_public(error, request_id)
 
-    def _public(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
-        original = error.original_error
-        if original is None or error.path is None:
-            code = (error.extensions or {}).get("code") or request_error_code(error.message)
-            message = error.message
-        else:
-            code = public_code(original)
-            message = str(original) if isinstance(original, PublicError) else MESSAGES[code]
-            self._log(error, original, code, request_id)
-        return GraphQLError(
-            message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": code, "requestId": request_id},
-        )
 
-    @staticmethod
-    def _log(
-        error: GraphQLError, original: BaseException, code: str, request_id: str | None
-    ) -> None:
-        facts = {"request_id": request_id, "path": error.path, "code": code}
-        if code == "INTERNAL_SERVER_ERROR":
-            log.error("resolver failed", exc_info=original, extra=facts)
-        elif not isinstance(original, PublicError):
-            log.warning("upstream failure: %s", type(original).__name__, extra=facts)
+def result_errors(result: object) -> list[GraphQLError]:
+    """An operation's errors: of its result, or of the initial result of an incremental
+    (``@defer``) one, whose later frames carry their own (see ``fields``)."""
+    initial = getattr(result, "initial_result", result)
+    errors = getattr(initial, "errors", None)
+    return list(errors or [])
+
+
+def _log(error: GraphQLError, original: BaseException, code: str, request_id: str | None) -> None:
+    facts = {"request_id": request_id, "path": error.path, "code": code}
+    if code == "INTERNAL_SERVER_ERROR":
+        log.error("resolver failed", exc_info=original, extra=facts)
+    elif not isinstance(original, PublicError):
+        log.warning("upstream failure: %s", type(original).__name__, extra=facts)

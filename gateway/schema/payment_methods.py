@@ -1,5 +1,13 @@
-"""``PaymentMethod``: a session's catalog entry or a customer's enrolled (vaulted) method."""
+"""``PaymentMethod``: a session's catalog entry or a customer's enrolled (vaulted) method.
 
+Every method has an id that stays the same wherever it appears, so a normalized client cache
+(Apollo's ``InMemoryCache``) holds one entry per method: an enrolled card is its vaulted
+token in the customer's list, in a checkout session's catalog and on the payments made with
+it; an enrollment not completed yet is its enrollment id; a catalog entry is a name-based
+UUID of its session, type and name.
+"""
+
+import uuid
 from enum import Enum
 from typing import Self
 
@@ -55,9 +63,9 @@ class CardDetails:
     "enrolled (then vaultedToken is set)."
 )
 class PaymentMethod:
-    id: strawberry.ID | None = strawberry.field(
-        description="Enrollment id for enrolled methods; null for catalog entries that are not "
-        "enrolled."
+    id: strawberry.ID = strawberry.field(
+        description="Stable wherever the method appears: an enrolled card's vaulted token, an "
+        "enrollment's id, or a catalog entry's id within its session."
     )
     type: str
     name: str
@@ -82,7 +90,7 @@ class PaymentMethod:
     def from_yuno(cls, method: yuno.PaymentMethod) -> Self:
         status = method.status
         return cls(
-            id=strawberry.ID(method.id) if method.id else None,
+            id=strawberry.ID(identity(method)),
             type=method.type,
             name=method.name or method.type,
             description=method.description,
@@ -96,3 +104,21 @@ class PaymentMethod:
             sdk_action_required=method.sdk_action_required,
             redirect_url=method.redirect_url,
         )
+
+
+_CATALOG = uuid.UUID("4f2d0c51-8a3b-4e7e-9c1d-2b6f7a9e0d43")
+
+
+def identity(method: yuno.PaymentMethod) -> str:
+    """See the module docstring."""
+    if method.vaulted_token:
+        return method.vaulted_token
+    if method.id:
+        return method.id
+    step = method.checkout or method.enrollment
+    scope = step.session if step is not None and step.session else ""
+    return catalog_id(scope, method.type, method.name or "")
+
+
+def catalog_id(scope: str, kind: str, name: str) -> str:
+    return str(uuid.uuid5(_CATALOG, "\x1f".join((scope, kind, name))))

@@ -13,8 +13,9 @@ from gateway.resolvers import customers, sessions
 from gateway.resolvers import payments as payment_cases
 from gateway.resolvers.context import Context
 from gateway.schema.customers import Customer
+from gateway.schema.fields import io_field
 from gateway.schema.money import Money
-from gateway.schema.payment_methods import CardDetails, PaymentMethod
+from gateway.schema.payment_methods import CardDetails, PaymentMethod, catalog_id
 from gateway.schema.scalars import CountryCode
 from gateway.schema.sessions import CheckoutSession
 from gateway.yuno import models as yuno
@@ -182,7 +183,7 @@ class Payment:
     )
     source: strawberry.Private[yuno.Payment]
 
-    @strawberry.field
+    @io_field()
     async def customer(self, info: Info[Context, None]) -> Customer | None:
         payer = self.source.customer_payer
         if payer is None or not payer.id:
@@ -190,7 +191,7 @@ class Payment:
         found = await customers.customer(info.context, payer.id)
         return None if found is None else Customer.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def checkout_session(self, info: Info[Context, None]) -> CheckoutSession | None:
         checkout = self.source.checkout
         if checkout is None or not checkout.session:
@@ -218,7 +219,7 @@ class Payment:
             merchant_order_id=payment.merchant_order_id,
             description=payment.description,
             country=CountryCode(payment.country),
-            payment_method=_method_used(payment.payment_method),
+            payment_method=_method_used(payment.payment_method, payment.id),
             created_at=payment.created_at,
             updated_at=payment.updated_at,
             sdk_action_required=payment.sdk_action_required,
@@ -229,14 +230,14 @@ class Payment:
         )
 
 
-def _method_used(used: PaymentMethodUsed | None) -> PaymentMethod | None:
+def _method_used(used: PaymentMethodUsed | None, payment_id: str) -> PaymentMethod | None:
     if used is None or not used.type:
         return None
     detail = used.payment_method_detail
     card = detail.card.card_data if detail and detail.card else None
     brand = card.brand if card else None
     return PaymentMethod(
-        id=None,
+        id=strawberry.ID(used.vaulted_token or catalog_id(payment_id, used.type, "")),
         type=used.type,
         name=f"{brand} ****{card.lfd}" if card and brand and card.lfd else used.type,
         description=None,

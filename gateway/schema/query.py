@@ -7,6 +7,7 @@ from gateway.resolvers import customers, sessions
 from gateway.resolvers import payments as payment_cases
 from gateway.resolvers.context import Context
 from gateway.schema.customers import Customer
+from gateway.schema.fields import io_field
 from gateway.schema.payments import Payment
 from gateway.schema.sessions import CheckoutSession
 
@@ -23,38 +24,36 @@ class SdkConfig:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="The customer the bearer token belongs to; null for service credentials."
-    )
+    @io_field(description="The customer the bearer token belongs to; null for service credentials.")
     async def viewer(self, info: Info[Context, None]) -> Customer | None:
         found = await customers.viewer(info.context)
         return None if found is None else Customer.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def customer(self, info: Info[Context, None], id: strawberry.ID) -> Customer | None:
         found = await customers.customer(info.context, id)
         return None if found is None else Customer.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def customer_by_merchant_id(
         self, info: Info[Context, None], merchant_customer_id: str
     ) -> Customer | None:
         found = await customers.customer_by_merchant_id(info.context, merchant_customer_id)
         return None if found is None else Customer.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def checkout_session(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> CheckoutSession | None:
         found = await sessions.checkout_session(info.context, id)
         return None if found is None else CheckoutSession.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def payment(self, info: Info[Context, None], id: strawberry.ID) -> Payment | None:
         found = await payment_cases.payment(info.context, id)
         return None if found is None else Payment.from_yuno(found)
 
-    @strawberry.field
+    @io_field()
     async def payments_by_merchant_order_id(
         self, info: Info[Context, None], merchant_order_id: str
     ) -> list[Payment]:

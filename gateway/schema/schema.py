@@ -20,7 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from gateway.schema.documents import document_cache
-from gateway.schema.errors import ErrorCodes
+from gateway.schema.errors import ErrorCodes, make_public
 from gateway.schema.guard import Limits, guard
 from gateway.schema.mutation import Mutation
 from gateway.schema.query import Query
@@ -47,7 +47,13 @@ class GatewaySchema(strawberry.federation.Schema):
     def process_errors(
         self, errors: Iterable[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Errors are logged once, by ``ErrorCodes``, without request data."""
+        """Errors get their public code here as strawberry reports them, a subscription's
+        events included, which never pass through ``ErrorCodes``' operation hook; making
+        an error public twice changes nothing (and logs it once)."""
+        context = None if execution_context is None else execution_context.context
+        request_id = getattr(context, "request_id", None)
+        for error in errors:
+            make_public(error, request_id)
 
     def entities_resolver(
         self, info: Info[Any, Any], representations: list[FederationAny]
@@ -91,5 +97,7 @@ def build_schema(
         config=StrawberryConfig(
             scalar_map=SCALARS,
             batching_config={"max_operations": limits.max_batch_operations},
+            # @defer over incremental delivery (multipart/mixed); graphql-core 3.3 runs it.
+            enable_experimental_incremental_execution=True,
         ),
     )

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from gateway.resolvers import customers, sessions
 from gateway.resolvers.context import Context
 from gateway.schema.customers import Customer, KeyValue
+from gateway.schema.fields import io_field
 from gateway.schema.money import Money
 from gateway.schema.payment_methods import PaymentMethod
 from gateway.schema.scalars import CountryCode
@@ -33,14 +34,14 @@ class Session:
     created_at: datetime
     customer_id: strawberry.Private[str | None]
 
-    @strawberry.field
+    @io_field()
     async def customer(self, info: Info[Context, None]) -> Customer | None:
         if self.customer_id is None:
             return None
         found = await customers.customer(info.context, self.customer_id)
         return None if found is None else Customer.from_yuno(found)
 
-    @strawberry.field(
+    @io_field(
         description="Payment methods the front-end SDK can offer in this session (cached lookup)."
     )
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
@@ -51,7 +52,7 @@ class Session:
 class CustomerSession(Session):
     callback_url: str | None
 
-    @strawberry.field(description="Payment methods the front-end SDK can offer to enroll.")
+    @io_field(description="Payment methods the front-end SDK can offer to enroll.")
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
         methods = await sessions.enrollable_payment_methods(info.context, self.id)
         return [PaymentMethod.from_yuno(m) for m in methods]
@@ -77,7 +78,7 @@ class CheckoutSession(Session):
     metadata: list[KeyValue]
     source: strawberry.Private[yuno.CheckoutSession]
 
-    @strawberry.field(description="Payment methods the front-end SDK can offer (cached lookup).")
+    @io_field(description="Payment methods the front-end SDK can offer (cached lookup).")
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
         methods = await sessions.checkout_payment_methods(info.context, self.source)
         return [PaymentMethod.from_yuno(m) for m in methods]

@@ -1,9 +1,11 @@
-"""What a document asks for (a query, a mutation, a subscription), read from its AST.
+"""What a document asks for (a query, a mutation, a subscription; deferred parts), read
+from its AST.
 
-The edge decides three things by it before strawberry runs the document: a mutation over
-GET is a 405, a batch holding a mutation runs in order, and a subscription over plain HTTP
-is refused. Text matching gets these wrong ("mutation" inside a string, a subscription after
-a fragment), so each document is parsed by graphql-core, with the schema's token limit,
+The edge decides four things by it before strawberry runs the document: a mutation over
+GET is a 405, a batch holding a mutation runs in order, a subscription over plain HTTP is
+refused, and ``@defer`` runs only where incremental delivery can (see the view). Text
+matching gets these wrong ("mutation" inside a string, a subscription after a fragment),
+so each document is parsed by graphql-core, with the schema's token limit,
 and its operation taken with ``get_operation_ast``. Answers are kept by the document's
 digest (a few bytes each, whatever the document's size), so a known document is parsed
 here once; a document that does not parse has no kind and strawberry reports why.
@@ -11,30 +13,52 @@ here once; a document that does not parse has no kind and strawberry reports why
 
 import hashlib
 from collections import OrderedDict
+from typing import NamedTuple
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    GraphQLError,
+    OperationType,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
 
 #: Documents whose kind is remembered (digest and name: under a hundred bytes each).
 KINDS_KEPT = 4096
 
 
+class Shape(NamedTuple):
+    kind: OperationType | None
+    defers: bool
+
+
+_UNREADABLE = Shape(None, False)
+INCREMENTAL_DIRECTIVES = frozenset({"defer", "stream"})
+
+
 class Operations:
     def __init__(self, max_tokens: int) -> None:
         self.max_tokens = max_tokens
-        self._kinds: OrderedDict[tuple[bytes, str | None], OperationType | None] = OrderedDict()
+        self._shapes: OrderedDict[tuple[bytes, str | None], Shape] = OrderedDict()
 
     def kind(self, document: str | None, operation_name: str | None) -> OperationType | None:
+        return self.shape(document, operation_name).kind
+
+    def shape(self, document: str | None, operation_name: str | None) -> Shape:
         if not document:
-            return None
+            return _UNREADABLE
         key = (hashlib.sha256(document.encode()).digest(), operation_name)
-        if key in self._kinds:
-            self._kinds.move_to_end(key)
-            return self._kinds[key]
-        kind = self._parse_kind(document, operation_name)
-        self._kinds[key] = kind
-        if len(self._kinds) > KINDS_KEPT:
-            self._kinds.popitem(last=False)
-        return kind
+        if key in self._shapes:
+            self._shapes.move_to_end(key)
+            return self._shapes[key]
+        shape = self._parse_shape(document, operation_name)
+        self._shapes[key] = shape
+        if len(self._shapes) > KINDS_KEPT:
+            self._shapes.popitem(last=False)
+        return shape
 
     def is_mutation(self, document: str | None, operation_name: str | None) -> bool:
         return self.kind(document, operation_name) is OperationType.MUTATION
@@ -42,10 +66,31 @@ class Operations:
     def is_subscription(self, document: str | None, operation_name: str | None) -> bool:
         return self.kind(document, operation_name) is OperationType.SUBSCRIPTION
 
-    def _parse_kind(self, document: str, operation_name: str | None) -> OperationType | None:
+    def defers(self, document: str | None, operation_name: str | None) -> bool:
+        """The document asks for incremental delivery (``@defer``, ``@stream``)."""
+        return self.shape(document, operation_name).defers
+
+    def _parse_shape(self, document: str, operation_name: str | None) -> Shape:
         try:
             parsed = parse(document, max_tokens=self.max_tokens)
         except GraphQLError:
-            return None
+            return _UNREADABLE
         operation = get_operation_ast(parsed, operation_name)
-        return None if operation is None else operation.operation
+        kind = None if operation is None else operation.operation
+        return Shape(kind, _uses_incremental_delivery(parsed))
+
+
+class _Directives(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.incremental = False
+
+    def enter_directive(self, node: DirectiveNode, *_: object) -> None:
+        if node.name.value in INCREMENTAL_DIRECTIVES:
+            self.incremental = True
+
+
+def _uses_incremental_delivery(document: DocumentNode) -> bool:
+    found = _Directives()
+    visit(document, found)
+    return found.incremental

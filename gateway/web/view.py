@@ -7,8 +7,10 @@ orjson encoding, and batches whose mutations run one after another.
 """
 
 import asyncio
+import contextlib
+import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any, cast
 
 import orjson
@@ -17,7 +19,12 @@ from cross_web import AsyncHTTPRequestAdapter
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.http.streaming import MultipartSubscriptionTransport, SSETransport
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -25,10 +32,12 @@ from strawberry.types.unset import UNSET, UnsetType
 from gateway.auth import Principal
 from gateway.auth.authenticator import Unauthenticated
 from gateway.schema.errors import request_error_code
+from gateway.web.auth import principal_of
 from gateway.web.browsers import csrf_refusal
 from gateway.web.documents import Documents, refusal
 from gateway.web.errors import error_response
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
+from gateway.web.middlewares import REQUEST_ID
 from gateway.web.operations import Operations
 from gateway.web.sockets import Admission, GuardedTransportWS
 
@@ -58,7 +67,10 @@ class GraphQLView(StrawberryView[Any, None]):
         anonymous_max_document_bytes: int,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        kwargs.setdefault(
+            "subscription_protocols",
+            (GRAPHQL_TRANSPORT_WS_PROTOCOL, MULTIPART_SUBSCRIPTION_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
+        )
         kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
         super().__init__(*args, **kwargs)
         self.admission = admission
@@ -66,6 +78,7 @@ class GraphQLView(StrawberryView[Any, None]):
         self._context_factory = context_factory
         self._authenticate = authenticate
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self._closing = asyncio.Event()
         self.operations = operations
         self.documents = documents
 
@@ -90,9 +103,24 @@ class GraphQLView(StrawberryView[Any, None]):
         return socket
 
     async def close_websockets(self) -> None:
-        """Shutdown: every subscriber gets a proper close frame (1001, going away)."""
+        """Shutdown: every subscriber gets a proper close frame (1001, going away), and
+        every subscription stream (multipart, SSE) its end."""
+        self._closing.set()
         for socket in list(self._sockets):
             await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+
+    async def create_streaming_response(
+        self,
+        request: web.Request,
+        stream: Callable[[], AsyncGenerator[str, None]],
+        sub_response: web.Response,
+        headers: Mapping[str, str],
+    ) -> web.StreamResponse:
+        """A subscription over multipart or SSE ends, like a socket, when its shopper
+        token expires or the server shuts down; the client gets the stream's proper end."""
+        expires_at = getattr(principal_of(request), "expires_at", None)
+        bounded = _until(stream, expires_at, self._closing, _ending(headers))
+        return await super().create_streaming_response(request, bounded, sub_response, headers)
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Any:
         return await self._context_factory(request)
@@ -133,6 +161,7 @@ class GraphQLView(StrawberryView[Any, None]):
                 if isinstance(error, dict):
                     extensions = error.setdefault("extensions", {})
                     extensions.setdefault("code", request_error_code(str(error.get("message"))))
+                    extensions.setdefault("requestId", request.get(REQUEST_ID))
             if GRAPHQL_RESPONSE in request.headers.get("Accept", ""):
                 data.pop("data", None)
         return data
@@ -163,12 +192,39 @@ class GraphQLView(StrawberryView[Any, None]):
         """One operation: its document resolved (persisted queries), the edge's refusals,
         then strawberry's execution; a persisted query is registered once it validated."""
         principal: Principal = context.principal  # resolvers.context.Context (web cannot import it)
-        registration = None
+        admitted = await self._admit(request_data, principal)
+        if isinstance(admitted, ExecutionResult):
+            return admitted
+        if self.operations.defers(admitted.query, admitted.operation_name) and (
+            why := _cannot_defer(request)
+        ):
+            return refusal(why, "DEFER_NOT_ALLOWED")
+        if self.operations.is_subscription(admitted.query, admitted.operation_name):
+            return refusal(
+                "Subscriptions run over a WebSocket (graphql-transport-ws) or a stream: send "
+                "Accept: multipart/mixed;subscriptionSpec=1.0 (Apollo's clients) or "
+                "text/event-stream (graphql-sse).",
+                "SUBSCRIPTION_NEEDS_WEBSOCKET",
+            )
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, admitted
+        )
+        registration = (
+            None if self.documents is None else self.documents.registration(admitted, principal)
+        )
+        if registration is not None and self.documents is not None and _validated(result):
+            await self.documents.register(registration, principal)
+        return result
+
+    async def _admit(
+        self, request_data: GraphQLRequestData, principal: Principal
+    ) -> GraphQLRequestData | ExecutionResult:
+        """The edge's checks every operation passes, whatever its transport: the document
+        resolved (persisted queries, trusted documents) and sized for anonymous callers."""
         if self.documents is not None:
             resolved = await self.documents.resolve(request_data, principal)
             if isinstance(resolved, ExecutionResult):
                 return resolved
-            registration = self.documents.registration(resolved, principal)
             request_data = resolved
         if self._too_large_for(request_data, principal):
             return refusal(
@@ -176,28 +232,23 @@ class GraphQLView(StrawberryView[Any, None]):
                 f"{self.anonymous_max_document_bytes} bytes; send a bearer token.",
                 "DOCUMENT_TOO_LARGE",
             )
-        if self.operations.is_subscription(request_data.query, request_data.operation_name):
-            return refusal(
-                "Subscriptions run over a WebSocket (graphql-transport-ws), not plain HTTP.",
-                "SUBSCRIPTION_NEEDS_WEBSOCKET",
-            )
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
-        if registration is not None and self.documents is not None and _validated(result):
-            await self.documents.register(registration, principal)
-        return result
+        return request_data
 
     async def execute_operation(
         self,
         request: web.Request,
         request_adapter: AsyncHTTPRequestAdapter,
         request_data: GraphQLRequestData | list[GraphQLRequestData],
-        context: object,
+        context: Any,
         root_value: None,
         sub_response: web.Response,
     ) -> Any:
         if not isinstance(request_data, list):
+            if request_data.protocol != "http":  # a subscription stream (multipart, SSE)
+                admitted = await self._admit(request_data, context.principal)
+                if isinstance(admitted, ExecutionResult):
+                    return admitted
+                request_data = admitted
             return await super().execute_operation(
                 request, request_adapter, request_data, context, root_value, sub_response
             )
@@ -212,6 +263,9 @@ class GraphQLView(StrawberryView[Any, None]):
                 request_data=data,
             )
 
+        if any(self.operations.defers(d.query, d.operation_name) for d in request_data):
+            message = "@defer is not allowed in a batch: send the operation on its own."
+            return [refusal(message, "DEFER_NOT_ALLOWED") for _ in request_data]
         if any(self.operations.is_mutation(d.query, d.operation_name) for d in request_data):
             return [await run(data) for data in request_data]  # mutations run in order
         return await asyncio.gather(*(run(data) for data in request_data))
@@ -222,6 +276,66 @@ class GraphQLView(StrawberryView[Any, None]):
             not principal.authenticated
             and len(data.query or "") > self.anonymous_max_document_bytes
         )
+
+
+def _cannot_defer(request: web.Request) -> str | None:
+    """Why this request cannot take its answer in parts (None when it can): incremental
+    delivery streams ``multipart/mixed`` to a POST that asked for it; a GET's answer is for
+    caches to store whole."""
+    if request.method != "POST":
+        return "@defer needs a POST: a GET's answer is one document a cache can store."
+    if "multipart/mixed" not in request.headers.get("Accept", ""):
+        return (
+            "@defer answers in parts: send Accept: multipart/mixed;deferSpec=20220824, "
+            "application/json."
+        )
+    return None
+
+
+def _ending(headers: Mapping[str, str]) -> str:
+    """What a stream cut short sends last: its transport's own completion."""
+    if headers.get("Content-Type", "").startswith("multipart/mixed"):
+        return MultipartSubscriptionTransport().encode_complete()
+    return SSETransport().encode_complete()
+
+
+def _until(
+    stream: Callable[[], AsyncGenerator[str, None]],
+    expires_at: float | None,
+    closing: asyncio.Event,
+    ending: str,
+) -> Callable[[], AsyncGenerator[str, None]]:
+    """``stream``, cut (with ``ending``) when ``expires_at`` passes or ``closing`` is set."""
+
+    async def bounded() -> AsyncGenerator[str, None]:
+        chunks = stream()
+        stop = asyncio.ensure_future(closing.wait())
+        step: asyncio.Future[str] | None = None
+        try:
+            while True:
+                timeout = None if expires_at is None else max(0.0, expires_at - time.time())
+                step = asyncio.ensure_future(anext(chunks))
+                done, _ = await asyncio.wait(
+                    {step, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                if step not in done:
+                    yield ending
+                    return
+                try:
+                    chunk = step.result()
+                except StopAsyncIteration:
+                    return
+                step = None
+                yield chunk
+        finally:
+            stop.cancel()
+            if step is not None and not step.done():
+                step.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await step
+            await chunks.aclose()
+
+    return bounded
 
 
 def _validated(result: object) -> bool:
