@@ -21,6 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     ErrorMessage,
+    Message,
     SubscribeMessage,
 )
 
@@ -32,6 +33,9 @@ Admission = Callable[[Principal], Awaitable[float | None]]
 
 #: graphql-transport-ws close codes (4403: forbidden; 4408 is the init timeout's).
 TOKEN_EXPIRED = 4403
+
+#: The code of strawberry's own refusals, which it sends without one, by their message.
+REFUSALS = {"Subscription limit reached": "TOO_MANY_OPERATIONS"}
 
 
 class GuardedTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
@@ -61,6 +65,15 @@ class GuardedTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
                 )
                 return
         await super().handle_subscribe(message)
+
+    async def send_message(self, message: Message) -> None:
+        if message["type"] == "error":
+            for error in message["payload"]:
+                extensions = error.setdefault("extensions", {})
+                if "code" not in extensions:
+                    extensions["code"] = REFUSALS.get(error["message"], "INTERNAL_SERVER_ERROR")
+                extensions.setdefault("requestId", self.context.request_id)
+        await super().send_message(message)
 
     def _close_when_expired(self, expires_at: float | None) -> None:
         if expires_at is None:

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from gateway.app import RUNTIME
 from gateway.sandbox import Sandbox
 from gateway.settings import Settings
+from gateway.web.view import MAX_OPERATIONS_PER_SOCKET
 from gateway.yuno.client import YunoClient
 from gateway.yuno.webhooks import signature
 from tests.conftest import SERVICE_KEY, GatewayClient
@@ -120,6 +121,31 @@ async def test_a_forged_webhook_reaches_no_subscriber(
 async def test_a_subscription_over_plain_http_is_refused_clearly(gateway: GatewayClient) -> None:
     result = await gateway.execute(PAYMENT_UPDATED, {"id": "any"})
     assert result["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_NEEDS_WEBSOCKET"
+
+
+async def test_a_socket_past_its_operation_limit_is_refused_with_a_code(
+    gateway: GatewayClient, yuno: YunoClient, ws: aiohttp.ClientWebSocketResponse
+) -> None:
+    payment_id = await authorized_payment(gateway, yuno)
+    for n in range(MAX_OPERATIONS_PER_SOCKET):
+        await subscribe(ws, PAYMENT_UPDATED, {"id": payment_id}, id=str(n))
+        await next_data(ws)
+    await subscribe(ws, PAYMENT_UPDATED, {"id": payment_id}, id="one-too-many")
+    refusal = await ws.receive_json(timeout=10)
+    assert refusal["type"] == "error"
+    assert refusal["id"] == "one-too-many"
+    (error,) = refusal["payload"]
+    assert error["extensions"]["code"] == "TOO_MANY_OPERATIONS"
+    assert error["extensions"]["requestId"]
+
+
+async def test_a_socket_s_invalid_subscription_is_refused_with_a_code(
+    ws: aiohttp.ClientWebSocketResponse,
+) -> None:
+    await subscribe(ws, "subscription { paymentUpdated(id: 1) { nope } }", {})
+    refusal = await ws.receive_json(timeout=10)
+    assert refusal["type"] == "error"
+    assert {e["extensions"]["code"] for e in refusal["payload"]} == {"GRAPHQL_VALIDATION_FAILED"}
 
 
 async def test_clients_that_leave_leave_nothing_behind(
