@@ -132,6 +132,7 @@ def schema_limits(settings: Settings) -> SchemaLimits:
         max_list_size=settings.max_list_size,
         max_fields=settings.max_fields,
         max_field_repeats=settings.max_field_repeats,
+        max_operation_cost=settings.max_operation_cost,
         document_cache_bytes=settings.document_cache_bytes,
     )
 

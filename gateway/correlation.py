@@ -1,10 +1,22 @@
-"""The id of the request being served, for everything that happens on its behalf.
+"""What is known of the request being served, for everything done on its behalf.
 
-A context variable: tasks a request starts inherit it. The edge sets it (``app.py``), the
-Yuno client sends it as ``X-Request-ID`` and the log formatter writes it on every line, so
-it lives here, below both, importing nothing of ours.
+Context variables: tasks a request starts inherit them. The edge sets the request id
+(``app.py``), the Yuno client sends it as ``X-Request-ID`` and the log formatter writes it
+on every line; demand control (``schema.cost``) sets a call count that the Yuno client
+adds each call to. They live here, below all of those, importing nothing of ours.
 """
 
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+@dataclass
+class CallCount:
+    """Yuno calls made for one operation (retries of a call are one call)."""
+
+    count: int = 0
+
+
+yuno_calls: ContextVar[CallCount | None] = ContextVar("yuno_calls", default=None)

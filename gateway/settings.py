@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     max_field_repeats: int = Field(
         8, ge=1, description="Times one response key may repeat in one selection set."
     )
+    max_operation_cost: int = Field(
+        500,
+        ge=1,
+        description="Most Yuno calls one operation may be estimated to cost (@cost, "
+        "@listSize); above it the operation is refused with COST_LIMIT_EXCEEDED.",
+    )
     anonymous_max_document_bytes: int = Field(
         8 * 1024, ge=512, description="Largest document a caller without credentials may send."
     )

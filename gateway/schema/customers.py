@@ -14,25 +14,25 @@ from gateway.schema.scalars import CountryCode
 from gateway.yuno import models as yuno
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class KeyValue:
     key: str
     value: str
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Document:
     document_type: str
     document_number: str
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Phone:
     country_code: str
     number: str
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Address:
     address_line1: str
     address_line2: str | None

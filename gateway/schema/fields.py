@@ -1,10 +1,16 @@
-"""Fields that call Yuno, and what their failures look like wherever they surface.
+"""Fields that call Yuno: what each costs, and what their failures look like.
 
-``ErrorCodes`` makes a failed operation's errors public when the operation ends, but a
-``@defer``red fragment resolves after that, and its errors reach the client as raised. So a
-field that can fail (every one that calls Yuno) makes its error public where it is raised:
-a ``GraphQLError`` with the public message, ``extensions.code`` and the request id, the
-original failure logged once. ``io_field`` declares such a field.
+Cost: each such field declares the Yuno calls it can cause (``@cost``), and a list the
+assumed length of its answer (``@listSize``), as the IBM cost spec that Apollo Router and
+Hive Gateway implement reads them; ``schema.cost`` adds them up before execution.
+
+Failures: ``ErrorCodes`` makes a failed operation's errors public when the operation ends,
+but a ``@defer``red fragment resolves after that, and its errors reach the client as
+raised. So a field that can fail (every one that calls Yuno) makes its error public where
+it is raised: a ``GraphQLError`` with the public message, ``extensions.code`` and the
+request id, the original failure logged once.
+
+``io_field`` declares such a field; ``yuno_calls`` gives a mutation its cost.
 """
 
 from collections.abc import Awaitable, Callable
@@ -12,7 +18,9 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry import UNSET
 from strawberry.extensions import FieldExtension
+from strawberry.federation.schema_directives import Cost, ListSize
 from strawberry.types import Info
 
 from gateway.schema.errors import public_error
@@ -31,6 +39,30 @@ class PublicErrors(FieldExtension):
             raise public_error(exc, info.path.as_list(), request_id) from exc
 
 
-def io_field(**options: Any) -> Any:
-    """``strawberry.field`` for a resolver that calls Yuno (see the module docstring)."""
-    return strawberry.field(extensions=[PublicErrors()], **options)
+def yuno_calls(calls: int, assumed_size: int | None = None) -> list[object]:
+    """The directives of a field that makes at most ``calls`` Yuno calls (and answers a
+    list of about ``assumed_size`` items, each costing what its own fields cost)."""
+    if assumed_size is None:
+        return [Cost(weight=calls)]
+    # No slicing arguments (nothing here pages), so none can be required.
+    size = ListSize(
+        assumed_size=assumed_size,
+        slicing_arguments=UNSET,  # unset, not null: composition reads a null as a list
+        sized_fields=UNSET,
+        require_one_slicing_argument=False,
+    )
+    return [Cost(weight=calls), size]
+
+
+def io_field(calls: int | None = 1, assumed_size: int | None = None, **options: Any) -> Any:
+    """``strawberry.field`` for a resolver that calls Yuno (see the module docstring).
+    An interface's field takes ``calls=None``: composition refuses ``@cost`` on interfaces,
+    so each implementation declares it (``costed`` copies the field with it)."""
+    directives = [] if calls is None else yuno_calls(calls, assumed_size)
+    return strawberry.field(extensions=[PublicErrors()], directives=directives, **options)
+
+
+def costed(resolver: Callable[..., Awaitable[Any]], calls: int = 1) -> Any:
+    """An interface's ``io_field`` as an implementation declares it: the same resolver
+    (the interface's method), with its cost."""
+    return io_field(calls, resolver=resolver)

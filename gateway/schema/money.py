@@ -8,7 +8,7 @@ import strawberry
 from gateway.schema.scalars import CurrencyCode
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Money:
     value: Decimal
     currency: CurrencyCode

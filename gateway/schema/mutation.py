@@ -18,6 +18,7 @@ from gateway.resolvers.context import Context
 from gateway.resolvers.outcomes import Outcome, Problem
 from gateway.schema import conversions
 from gateway.schema.edge import input_problems
+from gateway.schema.fields import yuno_calls
 from gateway.schema.inputs import (
     CancelOrRefundPaymentInput,
     CancelPaymentInput,
@@ -68,7 +69,7 @@ async def answer(
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def create_customer(
         self, info: Info[Context, None], input: CreateCustomerInput
     ) -> CustomerPayload:
@@ -79,7 +80,7 @@ class Mutation:
             CustomerPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def update_customer(
         self, info: Info[Context, None], input: UpdateCustomerInput
     ) -> CustomerPayload:
@@ -90,7 +91,7 @@ class Mutation:
             CustomerPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def create_customer_session(
         self, info: Info[Context, None], input: CreateCustomerSessionInput
     ) -> CreateCustomerSessionPayload:
@@ -101,7 +102,7 @@ class Mutation:
             CreateCustomerSessionPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def enroll_payment_method(
         self, info: Info[Context, None], input: EnrollPaymentMethodInput
     ) -> PaymentMethodPayload:
@@ -118,7 +119,7 @@ class Mutation:
             PaymentMethodPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(3))
     async def unenroll_payment_method(
         self, info: Info[Context, None], input: UnenrollPaymentMethodInput
     ) -> PaymentMethodPayload:
@@ -131,7 +132,7 @@ class Mutation:
             PaymentMethodPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def create_checkout_session(
         self, info: Info[Context, None], input: CreateCheckoutSessionInput
     ) -> CreateCheckoutSessionPayload:
@@ -142,7 +143,7 @@ class Mutation:
             CreateCheckoutSessionPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(6))
     async def create_payment(
         self, info: Info[Context, None], input: CreatePaymentInput
     ) -> PaymentPayload:
@@ -153,7 +154,7 @@ class Mutation:
             PaymentPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def capture_payment(
         self, info: Info[Context, None], input: CapturePaymentInput
     ) -> PaymentPayload:
@@ -166,7 +167,7 @@ class Mutation:
             PaymentPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def cancel_payment(
         self, info: Info[Context, None], input: CancelPaymentInput
     ) -> PaymentPayload:
@@ -179,7 +180,7 @@ class Mutation:
             PaymentPayload.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=yuno_calls(2))
     async def refund_payment(
         self, info: Info[Context, None], input: RefundPaymentInput
     ) -> PaymentPayload:
@@ -194,7 +195,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Change an unpaid checkout session's amount, description, callback or "
-        "metadata (needs checkout_sessions:write)."
+        "metadata (needs checkout_sessions:write).",
+        directives=yuno_calls(2),
     )
     async def update_checkout_session(
         self, info: Info[Context, None], input: UpdateCheckoutSessionInput
@@ -207,7 +209,8 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Delete a customer at Yuno (and its providers); its vaulted methods go too."
+        description="Delete a customer at Yuno (and its providers); its vaulted methods go too.",
+        directives=yuno_calls(3),
     )
     async def delete_customer(
         self, info: Info[Context, None], input: DeleteCustomerInput
@@ -221,7 +224,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Cancel an authorization or refund a charge, whichever the payment's "
-        "status allows (Yuno picks)."
+        "status allows (Yuno picks).",
+        directives=yuno_calls(2),
     )
     async def cancel_or_refund_payment(
         self, info: Info[Context, None], input: CancelOrRefundPaymentInput
@@ -237,7 +241,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Check an enrolled card with the issuer (a zero-amount verify); the "
-        "payment is VERIFIED, or DECLINED with a responseCode."
+        "payment is VERIFIED, or DECLINED with a responseCode.",
+        directives=yuno_calls(3),
     )
     async def verify_payment_method(
         self, info: Info[Context, None], input: VerifyPaymentMethodInput
@@ -257,7 +262,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Vault a card for a customer from a one-time token (Yuno's direct "
-        "enrollment): ENROLLED with a vaultedToken, or DECLINED/ERROR."
+        "enrollment): ENROLLED with a vaultedToken, or DECLINED/ERROR.",
+        directives=yuno_calls(2),
     )
     async def vault_payment_method(
         self, info: Info[Context, None], input: VaultPaymentMethodInput

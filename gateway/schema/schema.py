@@ -19,6 +19,7 @@ from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
+from gateway.schema.cost import demand_control
 from gateway.schema.documents import document_cache
 from gateway.schema.errors import ErrorCodes, make_public
 from gateway.schema.guard import Limits, guard
@@ -40,6 +41,7 @@ class SchemaLimits:
     max_list_size: int
     max_fields: int
     max_field_repeats: int
+    max_operation_cost: int
     document_cache_bytes: int
 
 
@@ -72,9 +74,10 @@ def build_schema(
         aliases_rule(limits.max_aliases),
     ]
     return GatewaySchema(
-        # The lowest version that has what the schema uses (@key): routers and composers
-        # that do not know the newest version (Guild's refused v2.11) accept it.
-        federation_version="2.0",
+        # The lowest version that has what the schema uses (@key, @shareable; @cost and
+        # @listSize need 2.9): composers that do not know the newest version (Guild's
+        # refused v2.11) accept it. tests/schema/test_federation_version.py keeps it lowest.
+        federation_version="2.9",
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -91,6 +94,7 @@ def build_schema(
             ),
             document_cache(limits.document_cache_bytes),
             lambda: AddValidationRules(rules),
+            demand_control(limits.max_operation_cost),
             ErrorCodes,
             *observers,
         ],

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from gateway.resolvers import customers, sessions
 from gateway.resolvers.context import Context
 from gateway.schema.customers import Customer, KeyValue
-from gateway.schema.fields import io_field
+from gateway.schema.fields import costed, io_field
 from gateway.schema.money import Money
 from gateway.schema.payment_methods import PaymentMethod
 from gateway.schema.scalars import CountryCode
@@ -34,7 +34,7 @@ class Session:
     created_at: datetime
     customer_id: strawberry.Private[str | None]
 
-    @io_field()
+    @io_field(calls=None)
     async def customer(self, info: Info[Context, None]) -> Customer | None:
         if self.customer_id is None:
             return None
@@ -42,7 +42,8 @@ class Session:
         return None if found is None else Customer.from_yuno(found)
 
     @io_field(
-        description="Payment methods the front-end SDK can offer in this session (cached lookup)."
+        calls=None,
+        description="Payment methods the front-end SDK can offer in this session (cached lookup).",
     )
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
         raise NotImplementedError  # each kind of session answers this itself
@@ -51,6 +52,7 @@ class Session:
 @strawberry.type
 class CustomerSession(Session):
     callback_url: str | None
+    customer: Customer | None = costed(Session.customer)
 
     @io_field(description="Payment methods the front-end SDK can offer to enroll.")
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
@@ -77,6 +79,7 @@ class CheckoutSession(Session):
     callback_url: str | None
     metadata: list[KeyValue]
     source: strawberry.Private[yuno.CheckoutSession]
+    customer: Customer | None = costed(Session.customer)
 
     @io_field(description="Payment methods the front-end SDK can offer (cached lookup).")
     async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from gateway.resolvers import payments as payment_cases
 from gateway.resolvers.context import Context
 from gateway.schema.errors import PublicError
+from gateway.schema.fields import yuno_calls
 from gateway.schema.payments import Payment
 
 
@@ -15,7 +16,8 @@ from gateway.schema.payments import Payment
 class Subscription:
     @strawberry.subscription(
         description="Emits the payment each time Yuno reports a change (webhook), starting "
-        "with its current state."
+        "with its current state.",
+        directives=yuno_calls(1),  # its first state; each update after is one more
     )
     async def payment_updated(
         self, info: Info[Context, None], id: strawberry.ID

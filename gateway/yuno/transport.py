@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import aiohttp
 from pydantic import SecretStr
 
-from gateway.correlation import current_request_id
+from gateway.correlation import current_request_id, yuno_calls
 from gateway.yuno.breaker import CircuitBreaker
 from gateway.yuno.errors import (
     YunoCircuitOpen,
@@ -104,6 +104,8 @@ class Transport:
 
     async def send(self, call: Call) -> bytes:
         """The body of Yuno's 2xx answer; retried only when that cannot move money twice."""
+        if (calls := yuno_calls.get()) is not None:
+            calls.count += 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._retry.deadline
         retry_safe = is_retry_safe(call.method, call.idempotency_key)
