@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import SecretStr
+from strawberry.extensions import SchemaExtension
 
 from gateway.auth import Principal
 from gateway.auth.authenticator import Authenticator
@@ -26,6 +27,7 @@ from gateway.schema.card_numbers import contains_card_number
 from gateway.schema.documents import SizedLRU
 from gateway.schema.schema import SchemaLimits, build_schema
 from gateway.settings import Settings
+from gateway.tracing import Tracing, traced_operations, traced_requests
 from gateway.web.auth import authentication, principal_of
 from gateway.web.browsers import cors
 from gateway.web.documents import Admission as DocumentAdmission
@@ -64,6 +66,7 @@ class Runtime:
 
 
 SETTINGS = web.AppKey("settings", Settings)
+TRACING: web.AppKey["Tracing | None"] = web.AppKey("tracing")
 VIEW = web.AppKey("view", GraphQLView)
 RUNTIME = web.AppKey("runtime", Runtime)
 
@@ -76,9 +79,12 @@ def create_app(settings: Settings) -> web.Application:
     development = settings.sandbox_mode and not has_client_auth(settings)
     settings = with_auth(settings)
     authenticator = Authenticator(settings, refuse_subject=contains_card_number)
+    tracing = Tracing.from_settings(settings)
+    traced = [] if tracing is None else [traced_requests(tracing.tracer)]
     app = web.Application(
         middlewares=[
             request_id,
+            *traced,
             _request_context,
             cors(settings.cors_origins),
             authentication(
@@ -89,12 +95,16 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app[TRACING] = tracing
     app[METRICS] = metrics = Metrics()
+    observers: list[type[SchemaExtension]] = [operation_metrics(metrics)]
+    if tracing is not None:
+        observers.append(traced_operations(tracing.tracer))
     add_health_routes(app)
     if settings.metrics_open or settings.metrics_token is not None:
         app.router.add_get("/metrics", metrics_endpoint(settings.metrics_token))
     view = GraphQLView(
-        schema=build_schema(schema_limits(settings), observers=[operation_metrics(metrics)]),
+        schema=build_schema(schema_limits(settings), observers=observers),
         graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
@@ -287,6 +297,8 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     metrics = app[METRICS]
     client = YunoClient.from_settings(settings)
     client.transport.observer = metrics.observe_yuno_call
+    tracing = app[TRACING]
+    client.transport.tracer = None if tracing is None else tracing.tracer
     client.transport.breaker.on_change = metrics.observe_breaker
     await client.transport.start()
     cache = LookupCache(backend_from_settings(settings))
@@ -317,6 +329,8 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
         await bus.close()
         if emulator is not None:
             await emulator.cleanup()
+        if tracing is not None:
+            await tracing.shutdown()
 
 
 async def _start_emulator(settings: Settings) -> tuple[web.AppRunner, Settings]:

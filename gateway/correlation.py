@@ -3,11 +3,14 @@
 Context variables: tasks a request starts inherit them. The edge sets the request id
 (``app.py``), the Yuno client sends it as ``X-Request-ID`` and the log formatter writes it
 on every line; demand control (``schema.cost``) sets a call count that the Yuno client
-adds each call to. They live here, below all of those, importing nothing of ours.
+adds each call to; tracing sets the tracer the fields that call Yuno open spans with. They
+live here, below all of those, importing nothing of ours.
 """
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from opentelemetry.trace import Tracer
 
 current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -20,3 +23,7 @@ class CallCount:
 
 
 yuno_calls: ContextVar[CallCount | None] = ContextVar("yuno_calls", default=None)
+
+
+#: The tracer of the operation being run (``tracing``); None when tracing is off.
+active_tracer: ContextVar[Tracer | None] = ContextVar("active_tracer", default=None)

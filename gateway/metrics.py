@@ -25,16 +25,11 @@ from strawberry.extensions import SchemaExtension
 from gateway.loaders.cache import LookupCache
 from gateway.schema.errors import result_errors
 from gateway.yuno.breaker import BreakerState, CircuitBreaker
+from gateway.yuno.transport import route_of
 
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_ID_SEGMENT = re.compile(r"/[0-9a-fA-F-]{16,}|/[^/]*\d[^/]*(?=/|$)")
 MAX_OPERATION_NAMES = 200
 BREAKER_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
-
-
-def endpoint_of(path: str) -> str:
-    """Ids out of paths: ``/payments/{id}/transactions/{id}/capture``."""
-    return _ID_SEGMENT.sub("/{id}", path)
 
 
 @dataclass
@@ -80,7 +75,7 @@ class Metrics:
         return "other"
 
     def observe_yuno_call(self, method: str, path: str, outcome: str, seconds: float) -> None:
-        endpoint = endpoint_of(path)
+        endpoint = route_of(path)
         self.yuno_calls.labels(method, endpoint, outcome).inc()
         self.yuno_seconds.labels(method, endpoint).observe(seconds)
 

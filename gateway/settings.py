@@ -25,6 +25,22 @@ def _yuno(name: str) -> AliasChoices:
     return AliasChoices(f"YUNO_{name}", f"yuno_{name.lower()}")
 
 
+def _otel(name: str) -> AliasChoices:
+    """OpenTelemetry's standard variables, as every SDK and collector document them."""
+    return AliasChoices(f"OTEL_{name}", f"otel_{name.lower()}")
+
+
+#: ``OTEL_TRACES_SAMPLER`` values the gateway understands (the SDK's built-in samplers).
+TraceSampler = Literal[
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+]
+
+
 class Settings(BaseSettings):
     """The gateway's configuration; see the README's operations section for each field."""
 
@@ -177,6 +193,49 @@ class Settings(BaseSettings):
     sandbox_webhook_time_scale: float = Field(
         1.0, gt=0, le=1, description="Yuno's webhook retry schedule, compressed (1: as Yuno)."
     )
+
+    # OpenTelemetry tracing, by the standard OTEL_* variables: off until an OTLP endpoint
+    # is set. Only OTLP over HTTP (protobuf) is exported.
+    otel_sdk_disabled: bool = Field(False, validation_alias=_otel("SDK_DISABLED"))
+    otel_service_name: str = Field("yuno-graphql-gateway", validation_alias=_otel("SERVICE_NAME"))
+    otel_resource_attributes: str | None = Field(
+        None, validation_alias=_otel("RESOURCE_ATTRIBUTES")
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=_otel("EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_exporter_otlp_traces_endpoint: str | None = Field(
+        None, validation_alias=_otel("EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+    otel_exporter_otlp_protocol: Literal["http/protobuf"] = Field(
+        "http/protobuf", validation_alias=_otel("EXPORTER_OTLP_PROTOCOL")
+    )
+    otel_exporter_otlp_headers: SecretStr | None = Field(
+        None, validation_alias=_otel("EXPORTER_OTLP_HEADERS")
+    )
+    otel_exporter_otlp_timeout: float = Field(
+        10_000, gt=0, validation_alias=_otel("EXPORTER_OTLP_TIMEOUT")
+    )
+    otel_traces_sampler: TraceSampler = Field(
+        "parentbased_always_on", validation_alias=_otel("TRACES_SAMPLER")
+    )
+    otel_traces_sampler_arg: float = Field(
+        1.0, ge=0, le=1, validation_alias=_otel("TRACES_SAMPLER_ARG")
+    )
+    otel_bsp_schedule_delay: float = Field(
+        5_000, ge=0, validation_alias=_otel("BSP_SCHEDULE_DELAY")
+    )
+
+    @property
+    def traces_endpoint(self) -> str | None:
+        """Where spans go (OTLP/HTTP), or None: tracing is off."""
+        if self.otel_sdk_disabled:
+            return None
+        if self.otel_exporter_otlp_traces_endpoint:
+            return self.otel_exporter_otlp_traces_endpoint
+        if self.otel_exporter_otlp_endpoint:
+            return self.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        return None
 
     @property
     def sandbox_mode(self) -> bool:

@@ -34,8 +34,12 @@ BEYOND_DESIGN: dict[str, set[str]] = {
     "schema": {"yuno.models", "yuno.errors", "yuno.countries", "yuno.cards", "yuno.documents"},
     # Use cases publish payment changes (webhooks) and subscribe to them (subscriptions).
     "resolvers": {"events"},
-    # Observability: counters of the lookup cache and the breaker, wired by app.py.
-    "metrics": {"loaders.cache", "yuno.breaker", "schema.errors"},
+    # Observability: counters of the lookup cache and the breaker, wired by app.py, with
+    # Yuno's routes as the client names them (never an id).
+    "metrics": {"loaders.cache", "yuno.breaker", "yuno.transport", "schema.errors"},
+    # Tracing: a middleware and a schema extension, wired by app.py; the fields and the
+    # Yuno client open their own spans with what ``correlation`` hands them.
+    "tracing": set(),
     "logs": set(),
 }
 #: The composition root and the command line may import everything.

@@ -80,6 +80,7 @@ async def translate(request: web.Request, handler: Handler) -> web.StreamRespons
                 fault=fault.kind if fault else None,
                 at=at,
                 body=body,
+                traceparent=request.headers.get("traceparent"),
             )
         )
 

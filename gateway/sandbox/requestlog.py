@@ -23,6 +23,8 @@ class RequestRecord:
     fault: str | None
     at: datetime
     body: str
+    #: The W3C trace context the caller sent, as Yuno's own tracing would see it.
+    traceparent: str | None = None
 
     def to_json(self) -> JsonObject:
         document = asdict(self)

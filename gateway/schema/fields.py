@@ -18,17 +18,44 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import Status, StatusCode
 from strawberry import UNSET
 from strawberry.extensions import FieldExtension
 from strawberry.federation.schema_directives import Cost, ListSize
 from strawberry.types import Info
 
+from gateway.correlation import active_tracer
 from gateway.schema.errors import public_error
 
 
 class PublicErrors(FieldExtension):
+    """Also the field's span, when the operation is traced (``tracing``)."""
+
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        tracer = active_tracer.get()
+        if tracer is None:
+            return await self._public(next_, source, info, kwargs)
+        parent, field = info.path.typename or "", info.field_name
+        attributes = {"graphql.field.parent_type": parent, "graphql.field.name": field}
+        # Exceptions are named, never recorded: their messages may quote Yuno's answers.
+        with tracer.start_as_current_span(
+            f"resolve {parent}.{field}",
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                return await self._public(next_, source, info, kwargs)
+            except Exception as exc:
+                span.set_status(Status(StatusCode.ERROR))
+                span.set_attribute("error.type", _error_type(exc))
+                raise
+
+    @staticmethod
+    async def _public(
+        next_: Callable[..., Awaitable[Any]], source: Any, info: Info, kwargs: dict[str, Any]
     ) -> Any:
         try:
             return await next_(source, info, **kwargs)
@@ -37,6 +64,11 @@ class PublicErrors(FieldExtension):
         except Exception as exc:
             request_id = getattr(info.context, "request_id", None)
             raise public_error(exc, info.path.as_list(), request_id) from exc
+
+
+def _error_type(raised: Exception) -> str:
+    original = raised.original_error if isinstance(raised, GraphQLError) else None
+    return type(original or raised).__name__
 
 
 def yuno_calls(calls: int, assumed_size: int | None = None) -> list[object]:

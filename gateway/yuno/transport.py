@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import aiohttp
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic import SecretStr
+from yarl import URL
 
 from gateway.correlation import current_request_id, yuno_calls
 from gateway.yuno.breaker import CircuitBreaker
@@ -35,6 +38,18 @@ log = logging.getLogger(__name__)
 CallObserver = Callable[[str, str, str, float], None]
 
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]{1,255}")
+
+#: W3C ``traceparent`` on each attempt, when traced.
+TRACE_CONTEXT = TraceContextTextMapPropagator()
+
+_ID_SEGMENT = re.compile(r"/[0-9a-fA-F-]{16,}|/[^/]*\d[^/]*(?=/|$)")
+
+
+def route_of(path: str) -> str:
+    """Ids out of paths: ``/payments/{id}/transactions/{id}/capture``, for labels and
+    span names that must not grow with every id."""
+    return _ID_SEGMENT.sub("/{id}", path)
+
 
 #: Longest ``Retry-After`` honoured; a longer one fails the call instead of stalling it.
 MAX_RETRY_AFTER = 2.0
@@ -75,7 +90,10 @@ class Transport:
         observer: CallObserver | None = None,
     ) -> None:
         self.observer = observer
+        #: Spans for each attempt when tracing is on (``gateway.tracing``).
+        self.tracer: Tracer | None = None
         self.base_url = base_url.rstrip("/")
+        self._host = URL(self.base_url).host or ""
         self.breaker = breaker
         self._credentials = credentials
         self._timeout = timeout
@@ -114,7 +132,7 @@ class Transport:
         while True:
             attempt += 1
             try:
-                return await self._attempt(call)
+                return await self._attempt(call, attempt)
             except (YunoUnavailable, YunoRequestInProcess) as exc:
                 never_sent = isinstance(exc, YunoConnectFailed | YunoCircuitOpen)
                 reached = reached or not never_sent
@@ -137,21 +155,55 @@ class Transport:
                 )
                 await asyncio.sleep(delay)
 
-    async def _attempt(self, call: Call) -> bytes:
+    async def _attempt(self, call: Call, attempt: int) -> bytes:
+        if self.tracer is None:
+            return (await self._timed(call))[1]
+        route = route_of(call.path)
+        # Exceptions are named, never recorded: their messages may quote Yuno's answers.
+        with self.tracer.start_as_current_span(
+            f"{call.method} {route}",
+            kind=SpanKind.CLIENT,
+            attributes=self._span_attributes(call.method, route, attempt),
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                status, raw = await self._timed(call)
+            except BaseException as exc:
+                answered = getattr(exc, "status", None)
+                if isinstance(answered, int):
+                    span.set_attribute("http.response.status_code", answered)
+                span.set_attribute("error.type", type(exc).__name__)
+                span.set_status(Status(StatusCode.ERROR))
+                raise
+            span.set_attribute("http.response.status_code", status)
+            return raw
+
+    def _span_attributes(self, method: str, route: str, attempt: int) -> dict[str, str | int]:
+        attributes: dict[str, str | int] = {
+            "http.request.method": method,
+            "url.template": route,
+            "server.address": self._host,
+        }
+        if attempt > 1:
+            attributes["http.request.resend_count"] = attempt - 1
+        return attributes
+
+    async def _timed(self, call: Call) -> tuple[int, bytes]:
         started = time.perf_counter()
         try:
-            raw = await self._checked(call)
+            answer = await self._checked(call)
         except BaseException as exc:
             self._observe(call, type(exc).__name__, started)
             raise
         self._observe(call, "ok", started)
-        return raw
+        return answer
 
     def _observe(self, call: Call, outcome: str, started: float) -> None:
         if self.observer is not None:
             self.observer(call.method, call.path, outcome, time.perf_counter() - started)
 
-    async def _checked(self, call: Call) -> bytes:
+    async def _checked(self, call: Call) -> tuple[int, bytes]:
         _check_headers(call)
         if not self.breaker.allow():
             raise YunoCircuitOpen("Yuno calls suspended: circuit breaker open")
@@ -172,7 +224,7 @@ class Transport:
             raise
         if 200 <= status < 300:
             self.breaker.record_success()
-            return raw
+            return status, raw
         error = error_from_response(
             status, raw, request_id=call.request_id or current_request_id.get()
         )
@@ -193,6 +245,8 @@ class Transport:
         request_id = call.request_id or current_request_id.get()
         if request_id is not None:
             headers["X-Request-ID"] = request_id
+        if self.tracer is not None:
+            TRACE_CONTEXT.inject(headers)  # the attempt's span: Yuno's side joins the trace
         url = self.base_url + call.path
         try:
             async with self._session.request(
