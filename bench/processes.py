@@ -33,7 +33,8 @@ CACHE_TTLS = (
     "GATEWAY_CACHE_TTL_ENROLLMENT_CATALOG",
     "GATEWAY_CACHE_TTL_CUSTOMER_BY_MERCHANT_ID",
 )
-COLD_CACHE = dict.fromkeys(CACHE_TTLS, "0")
+#: Nothing kept between requests: no lookup, and no answer (the response cache is off).
+COLD_CACHE = {**dict.fromkeys(CACHE_TTLS, "0"), "GATEWAY_RESPONSE_CACHE": "false"}
 #: An hour: no entry the warm scenarios filled can expire in the middle of a measurement.
 WARM_CACHE = dict.fromkeys(CACHE_TTLS, "3600")
 #: The bench calls the gateway as a service with every scope, under a key made for this run;

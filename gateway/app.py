@@ -23,6 +23,7 @@ from gateway.loaders import LookupCache, Upstream, backend_from_settings
 from gateway.metrics import METRICS, Metrics, metrics_endpoint, operation_metrics
 from gateway.resolvers.context import Context, ItemBudget, SdkConfig
 from gateway.resolvers.webhooks import WebhookReceiver
+from gateway.schema.cache_control import reusable_for
 from gateway.schema.card_numbers import contains_card_number
 from gateway.schema.documents import SizedLRU
 from gateway.schema.schema import SchemaLimits, build_schema
@@ -37,6 +38,8 @@ from gateway.web.health import READY, add_health_routes
 from gateway.web.middlewares import REQUEST_ID, request_id
 from gateway.web.operations import Operations
 from gateway.web.ratelimit import RateLimiter, rate_limiting
+from gateway.web.response_cache import ResponseCache
+from gateway.web.response_store import MemoryResponses, store_for
 from gateway.web.sockets import Admission
 from gateway.web.view import GraphQLView
 from gateway.web.webhooks import RECEIVER, Receiver
@@ -66,6 +69,7 @@ class Runtime:
 
 
 SETTINGS = web.AppKey("settings", Settings)
+RESPONSES: web.AppKey["ResponseCache | None"] = web.AppKey("responses")
 TRACING: web.AppKey["Tracing | None"] = web.AppKey("tracing")
 VIEW = web.AppKey("view", GraphQLView)
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -103,12 +107,23 @@ def create_app(settings: Settings) -> web.Application:
     add_health_routes(app)
     if settings.metrics_open or settings.metrics_token is not None:
         app.router.add_get("/metrics", metrics_endpoint(settings.metrics_token))
+    schema = build_schema(schema_limits(settings), observers=observers)
+    responses = (
+        ResponseCache(MemoryResponses(settings.response_cache_bytes))
+        if settings.response_cache
+        else None
+    )
+    app[RESPONSES] = responses
     view = GraphQLView(
-        schema=build_schema(schema_limits(settings), observers=observers),
+        schema=schema,
         graphql_ide=None,  # GraphiQL comes from the package (web/graphiql.py), no CDN
         context_factory=_context_factory(app),
         authenticate=authenticator.authenticate,
-        operations=Operations(settings.max_tokens),
+        operations=Operations(
+            settings.max_tokens,
+            policy=lambda document, name: reusable_for(schema._schema, document, name),
+        ),
+        responses=responses,
         documents=Documents(
             _PersistedQueries(app),
             load_manifest(settings.trusted_documents_file),
@@ -304,7 +319,15 @@ async def _runtime(app: web.Application) -> AsyncIterator[None]:
     cache = LookupCache(backend_from_settings(settings))
     upstream = Upstream(client, cache, settings, on_batch=metrics.observe_batch)
     bus = bus_for(settings.cache_url, settings.cache_namespace)
-    metrics.watch(cache, client.transport.breaker, bus.subscriber_count)
+    metrics.watch(cache, client.transport.breaker, bus.subscriber_count, app[RESPONSES])
+    responses = app[RESPONSES]
+    if responses is not None:
+        # Beside the lookup cache (in Redis when it is), and told of what it invalidates.
+        shared_client = None if cache.in_process else getattr(cache.backend, "client", None)
+        responses.store = store_for(
+            shared_client, settings.cache_namespace, settings.response_cache_bytes
+        )
+        cache.listeners.append(responses.invalidate)
     receiver: Receiver = WebhookReceiver.for_upstream(upstream, bus)
     app[RECEIVER] = receiver
     shared = None if upstream.cache.in_process else upstream.cache.backend

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from aiohttp import web
 from graphql import OperationType, get_operation_ast
@@ -26,6 +26,9 @@ from gateway.loaders.cache import LookupCache
 from gateway.schema.errors import result_errors
 from gateway.yuno.breaker import BreakerState, CircuitBreaker
 from gateway.yuno.transport import route_of
+
+if TYPE_CHECKING:
+    from gateway.web.response_cache import ResponseCache
 
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_OPERATION_NAMES = 200
@@ -91,26 +94,36 @@ class Metrics:
         self.breaker_transitions.labels(state.value).inc()
 
     def watch(
-        self, cache: LookupCache, breaker: CircuitBreaker, subscriptions: Callable[[], int]
+        self,
+        cache: LookupCache,
+        breaker: CircuitBreaker,
+        subscriptions: Callable[[], int],
+        responses: "ResponseCache | None" = None,
     ) -> None:
-        self.registry.register(_LiveState(cache, breaker, subscriptions))
+        self.registry.register(_LiveState(cache, breaker, subscriptions, responses))
 
 
 class _LiveState(Collector):
     """Values read at scrape time from the objects that hold them."""
 
     def __init__(
-        self, cache: LookupCache, breaker: CircuitBreaker, subscriptions: Callable[[], int]
+        self,
+        cache: LookupCache,
+        breaker: CircuitBreaker,
+        subscriptions: Callable[[], int],
+        responses: "ResponseCache | None",
     ) -> None:
         self.cache = cache
         self.breaker = breaker
         self.subscriptions = subscriptions
+        self.responses = responses
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         for name, value, help_text in (
             ("gateway_cache_hits", self.cache.hits, "Cached lookups served from the cache"),
             ("gateway_cache_misses", self.cache.misses, "Cached lookups that went to Yuno"),
             ("gateway_cache_failures", self.cache.failures, "Cache backend errors (bypassed)"),
+            *self._responses(),
         ):
             yield CounterMetricFamily(name, help_text, value=value)
         yield GaugeMetricFamily(
@@ -123,6 +136,27 @@ class _LiveState(Collector):
             "Circuit breaker: 0 closed, 1 half-open, 2 open",
             value=BREAKER_VALUES[self.breaker.state],
         )
+
+    def _responses(self) -> list[tuple[str, int, str]]:
+        cache = self.responses
+        if cache is None:
+            return []
+        return [
+            ("gateway_response_cache_hits", cache.hits, "Answers served from the response cache"),
+            ("gateway_response_cache_misses", cache.misses, "Cacheable reads that executed"),
+            ("gateway_response_cache_stores", cache.stores, "Answers kept for reuse"),
+            (
+                "gateway_response_cache_invalidations",
+                cache.invalidated,
+                "Answers dropped because what they read changed",
+            ),
+            (
+                "gateway_response_cache_races",
+                cache.raced,
+                "Answers not kept: what they read changed while they ran",
+            ),
+            ("gateway_response_cache_failures", cache.store.failures, "Store errors (bypassed)"),
+        ]
 
     def describe(self) -> Iterable[CounterMetricFamily]:
         return []

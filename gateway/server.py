@@ -77,9 +77,11 @@ def run(
         log.warning(
             "%d workers with an in-process cache: each worker has its own cache, event bus "
             "and rate limits, so webhooks, invalidations and customer-session ownership do "
-            "not cross workers; set GATEWAY_CACHE_URL=redis://... for more than one worker",
+            "not cross workers, and the response cache is off (a worker could serve what "
+            "another changed); set GATEWAY_CACHE_URL=redis://... for more than one worker",
             workers,
         )
+        settings = settings.model_copy(update={"response_cache": False})
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_worker, args=(settings, host, port), daemon=False)

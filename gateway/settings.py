@@ -173,6 +173,13 @@ class Settings(BaseSettings):
     cache_ttl_enrollment_catalog: float = Field(300.0, ge=0)
     cache_ttl_customer_by_merchant_id: float = Field(300.0, ge=0)
 
+    # The response cache (web/response_cache.py): answers reused until what they read
+    # changes. In Redis when the cache is Redis; off with --workers and an in-process cache.
+    response_cache: bool = Field(True, description="Answer repeated reads from the cache.")
+    response_cache_bytes: int = Field(
+        16 * 1024**2, ge=64 * 1024, description="Bound of the in-process response cache."
+    )
+
     # Yuno's webhooks. Yuno retries a delivery for 96 h after its first try (yuno-api.md
     # §7.1), so the window must outlast that; older events are refused as replays.
     webhook_replay_window: float = Field(

@@ -36,7 +36,14 @@ BEYOND_DESIGN: dict[str, set[str]] = {
     "resolvers": {"events"},
     # Observability: counters of the lookup cache and the breaker, wired by app.py, with
     # Yuno's routes as the client names them (never an id).
-    "metrics": {"loaders.cache", "yuno.breaker", "yuno.transport", "schema.errors"},
+    # and the response cache's counters.
+    "metrics": {
+        "loaders.cache",
+        "yuno.breaker",
+        "yuno.transport",
+        "schema.errors",
+        "web.response_cache",
+    },
     # Tracing: a middleware and a schema extension, wired by app.py; the fields and the
     # Yuno client open their own spans with what ``correlation`` hands them.
     "tracing": set(),

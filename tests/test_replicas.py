@@ -16,9 +16,11 @@ from tests.live import live_socket, next_data, subscribe
 from tests.services import GatewayProcess, RedisServer
 from tests.shopper import VISA_SUCCEEDED, complete_enrollment
 from tests.storefront import create_checkout_session, create_customer, pay_session
+from tests.web.test_response_cache import capture_at_yuno
 
 WEBHOOK_SECRET = "replica-webhook-secret"
 METHODS = "query($id: ID!) { checkoutSession(id: $id) { paymentMethods { vaultedToken } } }"
+PAYMENT = "query($id: ID!) { payment(id: $id) { status subStatus } }"
 PAYMENT_UPDATED = "subscription($id: ID!) { paymentUpdated(id: $id) { status subStatus } }"
 
 
@@ -131,3 +133,35 @@ async def test_an_enrollment_seen_by_one_replica_refreshes_the_other(
     after = await b.data(METHODS, {"id": session_id})
     tokens = [m["vaultedToken"] for m in after["checkoutSession"]["paymentMethods"]]
     assert card.vaulted_token in tokens
+
+
+async def test_a_webhook_received_by_one_replica_ends_the_answers_the_other_serves(
+    clients: tuple[GatewayClient, GatewayClient],
+    replicas: tuple[GatewayProcess, GatewayProcess],
+    sandbox: Sandbox,
+    yuno: YunoClient,
+) -> None:
+    """The response cache lives in Redis: replica B's answer about a payment ends when
+    replica A hears Yuno's webhook, and B's answer about another payment stands."""
+    a, b = clients
+    sandbox.configure_webhook(replicas[0].url + "/webhooks/yuno", WEBHOOK_SECRET)
+    payments = []
+    for n in range(2):
+        session_id = await create_checkout_session(a, await create_customer(a, f"replica-{n}"))
+        payments.append((await pay_session(a, yuno, session_id, capture=False))["payment"]["id"])
+    captured, other = payments
+    for payment_id in payments:
+        await b.data(PAYMENT, {"id": payment_id})
+    sandbox.clear_requests()
+    for payment_id in payments:
+        await b.data(PAYMENT, {"id": payment_id})
+    assert sandbox.requests == []  # both answers come from the cache
+
+    await capture_at_yuno(yuno, captured)
+    await sandbox.webhooks.drain()
+    sandbox.clear_requests()
+
+    after = await b.data(PAYMENT, {"id": captured})
+    assert after["payment"] == {"status": "SUCCEEDED", "subStatus": "CAPTURED"}
+    await b.data(PAYMENT, {"id": other})
+    assert [r.path for r in sandbox.requests] == [f"/v1/payments/{captured}"]

@@ -176,6 +176,9 @@ class LookupCache:
         self._down_until = 0.0
         self._inflight: dict[str, asyncio.Future[Any]] = {}
         self._invalidated_while_loading: set[str] = set()
+        #: Told of every invalidation, by key: the response cache ends the answers built
+        #: on what changed (the keys are their tags, see ``loaders``).
+        self.listeners: list[Callable[[tuple[str, ...]], Awaitable[None]]] = []
 
     @property
     def available(self) -> bool:
@@ -271,6 +274,8 @@ class LookupCache:
                 await self.backend.delete(key)
             except Exception:
                 self._failed("delete", key)
+        for listener in self.listeners:
+            await listener(keys)
 
     async def generation(self, scope: str) -> str:
         """A token that changes whenever ``bump(scope)`` runs: put it in keys derived from

@@ -50,6 +50,8 @@ async def create_customer(ctx: Context, data: CustomerCreate) -> Outcome[Custome
         created = await ctx.upstream.client.create_customer(data)
     except YunoRequestError as error:
         return Outcome(problems=(problem_from_yuno(error),))
+    # An answer may have said there was no such customer.
+    await ctx.upstream.cache.invalidate(customer_by_merchant_id_key(created.merchant_customer_id))
     ctx.loaders.customer_by_id.prime(created.id, created)
     return Outcome(created)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gateway.auth import Scope
+from gateway.loaders.loaders import order_payments_key, payment_key
 from gateway.resolvers.context import Context
 from gateway.resolvers.idempotency import key_or_new, yuno_key
 from gateway.resolvers.outcomes import Outcome, problem_from_yuno
@@ -184,14 +185,23 @@ async def _act(
     except YunoConnectFailed:
         raise  # never sent: nothing moved, the caller may simply try again
     except YunoUnavailable:
+        await _changed(ctx, current)  # it may have moved: no answer may say it did not
         return Outcome.failed(
             "PAYMENT_OUTCOME_UNKNOWN",
             "The payments provider did not confirm this in time and it may still happen. "
             f"Retry with idempotencyKey {client_key!r} (never a new key).",
             ("input", "idempotencyKey"),
         )
-    ctx.loaders.payment_by_id.forget(payment_id)
+    await _changed(ctx, current)
     return Outcome(moved)
+
+
+async def _changed(ctx: Context, payment: Payment) -> None:
+    """Answers that showed this payment, or listed its order's, are out of date."""
+    await ctx.upstream.cache.invalidate(
+        payment_key(payment.id), order_payments_key(payment.merchant_order_id)
+    )
+    ctx.loaders.payment_by_id.forget(payment.id)
 
 
 def _not_allowed(scopes: tuple[Scope, ...]) -> Outcome[Payment]:

@@ -1,6 +1,7 @@
 """Enrolling (vaulting) and unenrolling a customer's payment methods."""
 
 from gateway.auth import Scope
+from gateway.loaders.loaders import customer_methods_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.idempotency import key_or_new, yuno_key
@@ -71,6 +72,7 @@ async def enrolled_payment_method(
     declined card), read from Yuno."""
     if not await access.may_read_customer(ctx, customer_id):
         return None
+    ctx.loaders.tags.add(customer_methods_key(customer_id))  # read past the loaders
     return await or_none(
         ctx.upstream.client.get_enrolled_payment_method(customer_id, payment_method_id)
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from gateway.auth import Scope
 from gateway.loaders import CheckoutSessionRef
-from gateway.loaders.loaders import checkout_session_key
+from gateway.loaders.loaders import checkout_session_key, order_payments_key
 from gateway.resolvers import access
 from gateway.resolvers.context import Context
 from gateway.resolvers.idempotency import key_or_new, yuno_key
@@ -359,6 +359,7 @@ async def _send(ctx: Context, body: PaymentCreate, new: NewPayment) -> Outcome[P
             return _outcome_unknown(body.merchant_order_id, client_key)
         created = found
     ctx.loaders.payment_by_id.prime(created.id, created)
+    await ctx.upstream.cache.invalidate(order_payments_key(created.merchant_order_id))
     return Outcome(created)
 
 

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from gateway.events import EventBus
 from gateway.events.ledger import Delivery, Order, WebhookLedger, ledger_for
 from gateway.loaders import Upstream
+from gateway.loaders.loaders import checkout_session_key, order_payments_key, payment_key
 from gateway.yuno.errors import YunoProtocolError, YunoUnavailable
 from gateway.yuno.models import Payment
 from gateway.yuno.webhooks import EnrolledMethod, WebhookCredentials, WebhookEvent, parse_event
@@ -112,8 +113,16 @@ class WebhookReceiver:
                 return Delivery.UNAVAILABLE
             if await self._advance(payment) is Order.STALE:  # Yuno's word settles a tie
                 return Delivery.STALE
+        await self._changed(payment)  # before subscribers hear: their next read is fresh
         await self.bus.publish(payment_topic(payment.id), payment.model_dump_json().encode())
         return Delivery.ACCEPTED
+
+    async def _changed(self, payment: Payment) -> None:
+        """Answers that showed this payment, listed its order's, or its session."""
+        keys = [payment_key(payment.id), order_payments_key(payment.merchant_order_id)]
+        if payment.checkout is not None and payment.checkout.session:
+            keys.append(checkout_session_key(payment.checkout.session))
+        await self.upstream.cache.invalidate(*keys)
 
     async def _advance(self, payment: Payment) -> Order:
         """How this state compares to the newest known; recorded if newer. Without an

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from gateway.resolvers import customers, payment_methods
 from gateway.resolvers.context import Context
+from gateway.schema.cache_control import CUSTOMER_SECONDS, max_age
 from gateway.schema.fields import io_field
 from gateway.schema.payment_methods import PaymentMethod
 from gateway.schema.scalars import CountryCode
@@ -57,7 +58,7 @@ class Address:
         )
 
 
-@strawberry.federation.type(keys=["id", "merchantCustomerId"])
+@strawberry.federation.type(keys=["id", "merchantCustomerId"], directives=max_age(CUSTOMER_SECONDS))
 class Customer:
     id: strawberry.ID
     merchant_customer_id: str

@@ -13,6 +13,7 @@ from typing import Self
 
 import strawberry
 
+from gateway.schema.cache_control import PAYMENT_METHOD_SECONDS, max_age
 from gateway.yuno import models as yuno
 
 
@@ -60,7 +61,8 @@ class CardDetails:
 
 @strawberry.type(
     description="A way to pay: an entry of a session's catalog, or a method a customer "
-    "enrolled (then vaultedToken is set)."
+    "enrolled (then vaultedToken is set).",
+    directives=max_age(PAYMENT_METHOD_SECONDS),
 )
 class PaymentMethod:
     id: strawberry.ID = strawberry.field(

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from gateway.resolvers import customers, sessions
 from gateway.resolvers import payments as payment_cases
 from gateway.resolvers.context import Context
+from gateway.schema.cache_control import PAYMENT_SECONDS, max_age
 from gateway.schema.customers import Customer
 from gateway.schema.fields import io_field
 from gateway.schema.money import Money
@@ -151,7 +152,7 @@ class PaymentTransaction:
         ]
 
 
-@strawberry.federation.type(keys=["id"])
+@strawberry.federation.type(keys=["id"], directives=max_age(PAYMENT_SECONDS))
 class Payment:
     id: strawberry.ID
     status: PaymentStatus

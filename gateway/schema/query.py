@@ -6,13 +6,14 @@ from strawberry.types import Info
 from gateway.resolvers import customers, sessions
 from gateway.resolvers import payments as payment_cases
 from gateway.resolvers.context import Context
+from gateway.schema.cache_control import SDK_CONFIG_SECONDS, max_age
 from gateway.schema.customers import Customer
 from gateway.schema.fields import io_field
 from gateway.schema.payments import Payment
 from gateway.schema.sessions import CheckoutSession
 
 
-@strawberry.type
+@strawberry.type(directives=max_age(SDK_CONFIG_SECONDS))
 class SdkConfig:
     public_api_key: str
     environment: str = strawberry.field(description="SANDBOX or PRODUCTION.")

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from gateway.resolvers import customers, sessions
 from gateway.resolvers.context import Context
+from gateway.schema.cache_control import SESSION_SECONDS, max_age
 from gateway.schema.customers import Customer, KeyValue
 from gateway.schema.fields import costed, io_field
 from gateway.schema.money import Money
@@ -49,7 +50,7 @@ class Session:
         raise NotImplementedError  # each kind of session answers this itself
 
 
-@strawberry.type
+@strawberry.type(directives=max_age(SESSION_SECONDS))
 class CustomerSession(Session):
     callback_url: str | None
     customer: Customer | None = costed(Session.customer)
@@ -71,7 +72,7 @@ class CustomerSession(Session):
         )
 
 
-@strawberry.federation.type(keys=["id"])
+@strawberry.federation.type(keys=["id"], directives=max_age(SESSION_SECONDS))
 class CheckoutSession(Session):
     merchant_order_id: str
     payment_description: str

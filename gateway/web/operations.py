@@ -1,9 +1,10 @@
 """What a document asks for (a query, a mutation, a subscription; deferred parts), read
 from its AST.
 
-The edge decides four things by it before strawberry runs the document: a mutation over
+The edge decides five things by it before strawberry runs the document: a mutation over
 GET is a 405, a batch holding a mutation runs in order, a subscription over plain HTTP is
-refused, and ``@defer`` runs only where incremental delivery can (see the view). Text
+refused, ``@defer`` runs only where incremental delivery can (see the view), and how long
+an answer may be reused (``policy``: the schema's ``@cacheControl``). Text
 matching gets these wrong ("mutation" inside a string, a subscription after a fragment),
 so each document is parsed by graphql-core, with the schema's token limit,
 and its operation taken with ``get_operation_ast``. Answers are kept by the document's
@@ -13,6 +14,7 @@ here once; a document that does not parse has no kind and strawberry reports why
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import NamedTuple
 
 from graphql import (
@@ -33,15 +35,21 @@ KINDS_KEPT = 4096
 class Shape(NamedTuple):
     kind: OperationType | None
     defers: bool
+    #: Seconds an answer may be reused; None: not at all.
+    max_age: int | None = None
 
 
 _UNREADABLE = Shape(None, False)
 INCREMENTAL_DIRECTIVES = frozenset({"defer", "stream"})
 
+#: How long an answer to an operation may be reused (None: not at all).
+Policy = Callable[[DocumentNode, str | None], int | None]
+
 
 class Operations:
-    def __init__(self, max_tokens: int) -> None:
+    def __init__(self, max_tokens: int, policy: Policy | None = None) -> None:
         self.max_tokens = max_tokens
+        self.policy = policy
         self._shapes: OrderedDict[tuple[bytes, str | None], Shape] = OrderedDict()
 
     def kind(self, document: str | None, operation_name: str | None) -> OperationType | None:
@@ -77,7 +85,8 @@ class Operations:
             return _UNREADABLE
         operation = get_operation_ast(parsed, operation_name)
         kind = None if operation is None else operation.operation
-        return Shape(kind, _uses_incremental_delivery(parsed))
+        max_age = None if self.policy is None else self.policy(parsed, operation_name)
+        return Shape(kind, _uses_incremental_delivery(parsed), max_age)
 
 
 class _Directives(Visitor):

@@ -16,6 +16,7 @@ from typing import Any, cast
 import orjson
 from aiohttp import WSCloseCode, web
 from cross_web import AsyncHTTPRequestAdapter
+from graphql import OperationType
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -39,6 +40,7 @@ from gateway.web.errors import error_response
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 from gateway.web.middlewares import REQUEST_ID
 from gateway.web.operations import Operations
+from gateway.web.response_cache import PENDING, TICKET, ResponseCache, Ticket
 from gateway.web.sockets import Admission, GuardedTransportWS
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -64,6 +66,7 @@ class GraphQLView(StrawberryView[Any, None]):
         operations: Operations,
         documents: Documents | None = None,
         admission: Admission | None = None,
+        responses: ResponseCache | None = None,
         anonymous_max_document_bytes: int,
         **kwargs: Any,
     ) -> None:
@@ -81,19 +84,26 @@ class GraphQLView(StrawberryView[Any, None]):
         self._closing = asyncio.Event()
         self.operations = operations
         self.documents = documents
+        self.responses = responses
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if wants_graphiql(request) and GRAPHIQL in request.app:
             return await graphiql_page(request)
         refusal = _refusal(request, self.operations)
-        if refusal is None and self.documents is not None and _hash_only_get(request):
+        if refusal is not None:
+            return refusal
+        cached = None if self.responses is None else await self.responses.lookup(request)
+        if isinstance(cached, web.StreamResponse):
+            return cached  # nothing runs: not even the persisted query's lookup
+        if self.documents is not None and _hash_only_get(request):
             expanded = await self.documents.expand_get(request)
             if isinstance(expanded, web.Response):
                 return expanded
             request = expanded
-        if refusal is not None:
-            return refusal
-        return await super().__call__(request)
+        if cached is None or self.responses is None:
+            return await super().__call__(request)
+        request[PENDING] = cached
+        return await self.responses.keep(request, await super().__call__(request))
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
@@ -206,15 +216,30 @@ class GraphQLView(StrawberryView[Any, None]):
                 "text/event-stream (graphql-sse).",
                 "SUBSCRIPTION_NEEDS_WEBSOCKET",
             )
+        reusable = self._reusable(request, admitted)
+        since = None if reusable is None or self.responses is None else await self.responses.begin()
         result = await super().execute_single(
             request, request_adapter, sub_response, context, root_value, admitted
         )
+        if reusable is not None and since is not None and _complete(result):
+            # What it read: context.loaders.tags (resolvers' Context; web cannot import it).
+            request[TICKET] = Ticket(frozenset(context.loaders.tags), reusable, since)
         registration = (
             None if self.documents is None else self.documents.registration(admitted, principal)
         )
         if registration is not None and self.documents is not None and _validated(result):
             await self.documents.register(registration, principal)
         return result
+
+    def _reusable(self, request: web.Request, data: GraphQLRequestData) -> int | None:
+        """Seconds this operation's answer may be reused, if the cache missed it: a query
+        the schema lets answers of be reused, without ``@defer``."""
+        if PENDING not in request:
+            return None
+        shape = self.operations.shape(data.query, data.operation_name)
+        if shape.kind is not OperationType.QUERY or shape.defers:
+            return None
+        return shape.max_age or None
 
     async def _admit(
         self, request_data: GraphQLRequestData, principal: Principal
@@ -336,6 +361,15 @@ def _until(
             await chunks.aclose()
 
     return bounded
+
+
+def _complete(result: object) -> bool:
+    """Ran, and answered in full: no error, nothing left out."""
+    return (
+        _validated(result)
+        and not getattr(result, "errors", None)
+        and (getattr(result, "data", None) is not None)
+    )
 
 
 def _validated(result: object) -> bool:

@@ -48,8 +48,9 @@ def calls(sandbox: Sandbox, method: str, prefix: str, suffix: str = "") -> int:
 
 @pytest.fixture
 def gateway_settings(settings: Settings) -> Settings:
-    """Customers uncached across requests, so each query shows its own Yuno calls."""
-    return settings.model_copy(update={"cache_ttl_customer": 0.0})
+    """Customers uncached across requests and no answer reused (tests/web/test_response_
+    cache.py is the response cache's), so each query shows its own Yuno calls."""
+    return settings.model_copy(update={"cache_ttl_customer": 0.0, "response_cache": False})
 
 
 async def test_twenty_payments_of_three_customers_make_three_customer_calls(

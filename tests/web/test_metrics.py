@@ -10,6 +10,7 @@ from tests.conftest import GatewayClient
 from tests.storefront import create_checkout_session, create_customer
 
 SESSION_METHODS = "query Methods($id: ID!) { checkoutSession(id: $id) { paymentMethods { type } } }"
+SESSION_METHODS_AND_NAMES = SESSION_METHODS.replace("{ type }", "{ type name }")
 
 
 @pytest.fixture
@@ -37,10 +38,14 @@ async def test_requests_yuno_calls_cache_and_batches_are_counted(
 ) -> None:
     session_id = await create_checkout_session(gateway, await create_customer(gateway))
     await gateway.data(SESSION_METHODS, {"id": session_id})
-    await gateway.data(SESSION_METHODS, {"id": session_id})
+    await gateway.data(SESSION_METHODS_AND_NAMES, {"id": session_id})  # executes: another
+    await gateway.data(SESSION_METHODS_AND_NAMES, {"id": session_id})  # the cached answer
 
     text = await scrape(gateway_server)
     assert value(text, 'gateway_graphql_requests_total{operation="Methods",outcome="ok"}') == 2
+    assert value(text, "gateway_response_cache_hits_total") == 1
+    assert value(text, "gateway_response_cache_misses_total") == 2
+    assert value(text, "gateway_response_cache_stores_total") == 2
     assert (
         value(
             text,
