@@ -56,6 +56,8 @@ from gateway.schema.guard import refusal
 DEFAULT_LIST_SIZE = 10
 #: Yuno calls to resolve one ``_entities`` representation (a lookup by key).
 REFERENCE_COST = 1
+#: Estimates kept per schema (a few dozen bytes each); past it the store starts over.
+ESTIMATES_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Estimate:
         self.fragments = fragments
         self.variables = variables
         self.spreads: dict[tuple[str, str], int] = {}
+        #: Whether a variable's value went into the figure (else it holds for the document).
+        self.read_variables = False
 
     def operation(self, operation: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(operation.operation)
@@ -160,6 +164,7 @@ class Estimate:
 
     def _value(self, node: ValueNode) -> Any:
         if isinstance(node, VariableNode):
+            self.read_variables = True
             return self.variables.get(node.name.value)
         return node
 
@@ -208,6 +213,8 @@ class DemandControl(SchemaExtension):
 
     budget: ClassVar[int] = 0
     costs: ClassVar[dict[tuple[str, str], FieldCost] | None] = None
+    #: Estimates that no variable changes, by document text and operation name.
+    estimates: ClassVar[dict[tuple[str, str | None], int]] = {}
 
     def __init__(self, *, execution_context: Any = None) -> None:
         if execution_context is not None:
@@ -239,7 +246,15 @@ class DemandControl(SchemaExtension):
         operation = get_operation_ast(document, context.operation_name)
         if operation is None:
             return
-        estimated = self._estimate(operation, document.definitions, context.variables or {})
+        key = (context.query or "", context.operation_name)
+        estimated = self.estimates.get(key) if context.query else None
+        if estimated is None:
+            estimate = self._estimate(document.definitions, context.variables or {})
+            estimated = estimate.operation(operation)
+            if context.query and not estimate.read_variables:
+                if len(self.estimates) >= ESTIMATES_KEPT:
+                    self.estimates.clear()
+                self.estimates[key] = estimated
         self.cost = OperationCost(estimated, yuno_calls.get() or CallCount())
         if estimated > self.budget:
             context.pre_execution_errors = [
@@ -256,16 +271,16 @@ class DemandControl(SchemaExtension):
             return {}
         return {"cost": self.cost.report(self.budget)}
 
-    def _estimate(
-        self, operation: OperationDefinitionNode, definitions: Any, variables: dict[str, Any]
-    ) -> int:
+    def _estimate(self, definitions: Any, variables: dict[str, Any]) -> Estimate:
         schema = self.execution_context.schema._schema
         if self.costs is None:
             type(self).costs = field_costs(schema)
         fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
-        return Estimate(schema, self.costs or {}, fragments, variables).operation(operation)
+        return Estimate(schema, self.costs or {}, fragments, variables)
 
 
 def demand_control(budget: int) -> type[DemandControl]:
     """The extension class for this budget, made once per schema (never per request)."""
-    return type("DemandControl", (DemandControl,), {"budget": budget, "costs": None})
+    return type(
+        "DemandControl", (DemandControl,), {"budget": budget, "costs": None, "estimates": {}}
+    )
