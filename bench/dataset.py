@@ -39,6 +39,9 @@ class Dataset:
     fanout_payments: int
     #: Unpaid checkout sessions with a one-time token each, one per ``createPayment``.
     payment_pool: tuple[tuple[str, str], ...]
+    #: A customer and its checkout session that only the stale-read probe reads and changes.
+    probe_customer: str
+    probe_session: str
 
 
 async def seed(gateway: GraphQL, emulator: Emulator, sizes: Sizes) -> Dataset:
@@ -58,7 +61,11 @@ async def seed(gateway: GraphQL, emulator: Emulator, sizes: Sizes) -> Dataset:
     pool = await _many(
         sizes.payment_pool, lambda i: _payable(gateway, emulator, owner(i), f"bench-{tag}-pay-{i}")
     )
-    return Dataset(customers, carded, read, order, sizes.fanout_payments, pool)
+    probe_customer = await _customer(gateway, f"bench-{tag}-probe")
+    probe_session = await _session(gateway, probe_customer, f"bench-{tag}-probe")
+    return Dataset(
+        customers, carded, read, order, sizes.fanout_payments, pool, probe_customer, probe_session
+    )
 
 
 async def _many(count: int, make: Callable[[int], Awaitable[T]]) -> tuple[T, ...]:

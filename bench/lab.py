@@ -11,7 +11,7 @@ import aiohttp
 
 from bench.clients import Emulator, GraphQL
 from bench.dataset import Dataset, Sizes
-from bench.driver import Driver, Load, Sample
+from bench.driver import Driver, Generator, Load, Sample
 from bench.processes import Service
 from bench.report import Row
 from bench.stats import Figure, Json, ratios
@@ -28,6 +28,8 @@ class Budget:
     concurrencies: tuple[int, ...]
     write_requests: int
     write_concurrency: int
+    #: Connections at which the peers section compares the cached read with its peers.
+    peer_concurrencies: tuple[int, ...]
     #: Queries sent one by one to count the Yuno calls each makes.
     count_queries: int
     start_samples: int
@@ -46,6 +48,7 @@ FULL = Budget(
     concurrencies=(1, 16, 64),
     write_requests=500,
     write_concurrency=16,
+    peer_concurrencies=(16, 64),
     count_queries=5,
     start_samples=3,
     data=Sizes(),
@@ -56,6 +59,7 @@ QUICK = Budget(
     concurrencies=(1, 4),
     write_requests=10,
     write_concurrency=4,
+    peer_concurrencies=(4,),
     count_queries=2,
     start_samples=1,
     data=Sizes(customers=20, read_sessions=5, fanout_payments=10),
@@ -79,12 +83,14 @@ class Lab:
     #: Load runs that had failed requests, one line each, for the top of the report.
     failures: list[str] = dataclasses.field(default_factory=list)
 
-    async def measure(self, target: Service, load: Load) -> Sample:
+    async def measure(
+        self, target: Service, load: Load, generator: Generator = Generator.PYTHON
+    ) -> Sample:
         """One load run; the emulator's request log starts empty (it grows with every call)."""
         load = dataclasses.replace(load, headers={**target.headers, **load.headers})
         await self.yuno.clear_requests()
         others = [] if target is self.emulator else [self.emulator]
-        sample = await self.driver.measure(load, target, others)
+        sample = await self.driver.measure(load, target, others, generator)
         report = sample.report
         if report.errors:
             sent = report.errors + report.count

@@ -7,8 +7,8 @@ loop with the server it measures::
 Each of ``--concurrency`` clients holds one keep-alive connection and sends its next request
 as soon as the previous answer arrives. Bodies come from a JSON-lines file, taken in turn
 (``--unique``: each at most once, the run ends when they run out). An answer counts as an
-error unless it is a 200 whose body contains ``--expect`` (default: no ``"errors"`` key).
-It prints one JSON object: ``count``, ``errors``, ``elapsed_s``, ``rps``, ``latency_ms``
+error unless it is a 200 whose body contains every ``--expect`` (default: no ``"errors"``
+key). It prints one JSON object: ``count``, ``errors``, ``elapsed_s``, ``rps``, ``latency_ms``
 (p50, p90, p99, max, mean of the successful requests), ``cpu_s`` (this process's CPU time,
 to see how much of the machine the generator itself took) and ``first_error``.
 """
@@ -66,7 +66,7 @@ class Plan:
     requests: Iterator[bytes]
     deadline: float
     remaining: int
-    expect: bytes | None
+    expect: tuple[bytes, ...]
 
     def next_request(self) -> bytes | None:
         if self.remaining <= 0 or time.perf_counter() >= self.deadline:
@@ -77,7 +77,9 @@ class Plan:
     def accepts(self, status: int, body: bytes) -> bool:
         if status != 200:
             return False
-        return self.expect in body if self.expect is not None else b'"errors"' not in body
+        if not self.expect:
+            return b'"errors"' not in body
+        return all(text in body for text in self.expect)
 
 
 async def client(connection: Connection, plan: Plan, tally: Tally, reopen: "Opener") -> None:
@@ -153,8 +155,8 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _expect(args: argparse.Namespace) -> bytes | None:
-    return None if args.expect is None else args.expect.encode()
+def _expect(args: argparse.Namespace) -> tuple[bytes, ...]:
+    return tuple(text.encode() for text in args.expect)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,7 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds")
     parser.add_argument("--requests", type=int, help="stop after this many requests")
     parser.add_argument("--unique", action="store_true", help="send each body at most once")
-    parser.add_argument("--expect", help="a success's body contains this text")
+    parser.add_argument(
+        "--expect", action="append", default=[], help="a success's body contains this text"
+    )
     return parser
 
 

@@ -1,4 +1,5 @@
-"""The processes under test: the Yuno emulator, ``gateway serve`` and the baseline.
+"""The processes under test: the Yuno emulator, ``gateway serve``, the baseline and the
+ceiling (the Hive peer starts through ``start_process`` too, from ``bench.hive``).
 
 Each runs as its own OS process on a free loopback port, with its output in a log file.
 A ``Service`` knows its pid, so the bench reads its memory and CPU time from ``/proc``.
@@ -89,6 +90,12 @@ class Service:
                 continue  # a thread that ended meanwhile
         return total / 1e9
 
+    def ensure_running(self) -> None:
+        """Raise ``ServiceFailed``, with the end of its log, if the process has exited."""
+        if self.process.returncode is not None:
+            code = self.process.returncode
+            raise ServiceFailed(f"{self.name} exited ({code}):\n{_tail(self.log)}")
+
     async def stop(self) -> None:
         if self.process.returncode is None:
             self.process.terminate()
@@ -136,7 +143,7 @@ async def start_emulator(logs: Path, latency_ms: float) -> Service:
     command += ["--latency-ms", str(latency_ms)]
     url = f"http://{HOST}:{port}"
     probe = Probe(f"{url}/_sandbox/requests", None, {})
-    return await _start("emulator", command, {}, logs, url, probe)
+    return await start_process("emulator", command, {}, logs, url, probe)
 
 
 async def start_gateway(
@@ -153,7 +160,7 @@ async def start_gateway(
     url = f"http://{HOST}:{port}/graphql"
     settings = {**yuno_environment(emulator_url), **GATEWAY_AUTH, **(env or {})}
     probe = Probe(url, READY_QUERY, {"Authorization": f"Bearer {BENCH_API_KEY}"})
-    return await _start(name, command, settings, logs, url, probe)
+    return await start_process(name, command, settings, logs, url, probe)
 
 
 async def start_baseline(logs: Path, emulator_url: str) -> Service:
@@ -161,17 +168,37 @@ async def start_baseline(logs: Path, emulator_url: str) -> Service:
     command = ["-m", "bench.baseline", "--host", HOST, "--port", str(port)]
     command += ["--yuno-url", f"{emulator_url}/v1"]
     url = f"http://{HOST}:{port}/graphql"
-    return await _start("baseline", command, {}, logs, url, Probe(url, BASELINE_READY_QUERY, {}))
+    return await start_process(
+        "baseline", command, {}, logs, url, Probe(url, BASELINE_READY_QUERY, {})
+    )
 
 
-async def _start(
-    name: str, command: list[str], env: Mapping[str, str], logs: Path, url: str, probe: Probe
+async def start_ceiling(logs: Path, answers: Path) -> Service:
+    """``bench.ceiling`` sending the answers in ``answers`` (session id to answer text)."""
+    port = free_port()
+    command = ["-m", "bench.ceiling", "--host", HOST, "--port", str(port)]
+    command += ["--answers", str(answers)]
+    url = f"http://{HOST}:{port}"
+    probe = Probe(f"{url}/ready", None, {})
+    return await start_process("ceiling", command, {}, logs, f"{url}/graphql", probe)
+
+
+async def start_process(
+    name: str,
+    command: list[str],
+    env: Mapping[str, str],
+    logs: Path,
+    url: str,
+    probe: Probe,
+    program: str = sys.executable,
 ) -> Service:
+    """``program command…`` from the repository, its output in ``logs/<name>.log``; returns
+    once ``probe`` is answered (``ServiceFailed`` if it exits or never answers)."""
     log = logs / f"{name}.log"
     began = time.perf_counter()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
+            program,
             *command,
             env=clean_environment(env),
             cwd=ROOT,

@@ -49,10 +49,16 @@ class Row:
     target: str = ""
 
 
+#: The middle columns of a scenario's table, unless it names its own.
+COLUMNS = ("gateway", "baseline", "gateway ÷ baseline")
+
+
 @dataclass
 class Section:
     key: str
     title: str
+    #: What the table's ``gateway``, ``baseline`` and ``ratio`` columns hold here.
+    columns: tuple[str, str, str] = COLUMNS
     data: dict[str, Json] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
@@ -96,7 +102,7 @@ def markdown(
     lines += [f"- **{name}**: {_plain(value)}" for name, value in about.items()]
     for section in sections:
         lines += ["", f"## {section.title}", ""]
-        lines += ["| metric | gateway | baseline | gateway ÷ baseline | target |"]
+        lines += [f"| metric | {' | '.join(section.columns)} | target |"]
         lines += ["|---|---|---|---|---|"]
         lines += [
             f"| {r.metric} | {r.gateway} | {r.baseline} | {r.ratio} | {r.target} |"

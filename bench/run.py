@@ -1,10 +1,13 @@
-"""``python -m bench.run [--quick] [--out bench/results/latest.json]``: the whole benchmark.
+"""``python -m bench.run [--quick] [--only SECTION…] [--out bench/results/latest.json]``: the
+whole benchmark.
 
 It starts the Yuno emulator with a fixed per-request latency, ``gateway serve`` against it
 (twice: default settings, and every cache TTL at 0 for cold reads), and the baseline; seeds
 data through the gateway's GraphQL API; runs each scenario with ``bench.load`` in its own
-process; prints a markdown table and writes the same figures as JSON. Every figure is the
-median of repeated runs with its spread, and every ratio pairs runs of the same repeat.
+process (the peers section: with wrk when it is installed, against Hive Gateway and the
+aiohttp ceiling it starts itself); prints a markdown table and writes the same figures as
+JSON. Every figure is the median of repeated runs with its spread, and every ratio pairs
+runs of the same repeat.
 """
 
 import argparse
@@ -34,6 +37,7 @@ from bench.processes import (
 )
 from bench.report import Section, document, markdown, write_json
 from bench.scenarios.fanout import fan_out, federation
+from bench.scenarios.peers import peers
 from bench.scenarios.reads import cached_read, critical_path
 from bench.scenarios.startup import start_and_memory, start_times, start_workers, workers
 from bench.scenarios.writes import payment_write
@@ -43,14 +47,18 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
 LATENCY_MS = 20.0
 LOAD_GENERATOR = (
     "python -m bench.load: closed loop, keep-alive HTTP/1.1, its own process on the same "
-    "machine; it competes with the servers for the cores, so compare ratios within this run"
+    "machine; it competes with the servers for the cores, so compare ratios within this run "
+    "(the peers section says which generator it used)"
 )
-SCENARIOS: tuple[Callable[[Lab], Awaitable[Section]], ...] = (
-    critical_path,
-    fan_out,
-    federation,
-    payment_write,
-)
+#: Run between the cached read (scenario 1) and the start, memory and workers sections.
+SCENARIOS: dict[str, Callable[[Lab], Awaitable[Section]]] = {
+    "critical_path": critical_path,
+    "fan_out": fan_out,
+    "federation": federation,
+    "payment_write": payment_write,
+    "peers": peers,
+}
+SECTIONS = ("cached_read", *SCENARIOS, "start_and_memory", "workers")
 
 
 class Clock:
@@ -69,13 +77,16 @@ class Clock:
         return round(time.perf_counter() - self._began, 1)
 
 
-async def main(budget: Budget, out: Path, latency_ms: float) -> None:
+async def main(
+    budget: Budget, out: Path, latency_ms: float, only: frozenset[str] = frozenset(SECTIONS)
+) -> None:
     clock = Clock()
     about = machine.description()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        sections, failures = await _run(budget, latency_ms, Path(scratch), clock)
+        sections, failures = await _run(budget, latency_ms, Path(scratch), clock, only)
     config: dict[str, Json] = {
         "mode": "quick" if budget is QUICK else "full",
+        "sections": "all" if only == frozenset(SECTIONS) else sorted(only),
         "repeats": budget.repeats,
         "seconds per measurement": budget.duration,
         "upstream latency ms": latency_ms,
@@ -105,7 +116,7 @@ class Processes:
 
 
 async def _run(
-    budget: Budget, latency_ms: float, scratch: Path, clock: Clock
+    budget: Budget, latency_ms: float, scratch: Path, clock: Clock, only: frozenset[str]
 ) -> tuple[list[Section], list[str]]:
     started: list[Service] = []
     try:
@@ -114,7 +125,7 @@ async def _run(
         async with aiohttp.ClientSession() as http:
             lab = await _lab(budget, latency_ms, processes, http, scratch)
             clock.lap("seed")
-            sections = await _scenarios(lab, processes, scratch, clock)
+            sections = await _scenarios(lab, processes, clock, only)
             return sections, lab.failures
     finally:
         await asyncio.gather(*(service.stop() for service in started))
@@ -166,18 +177,25 @@ async def _lab(
     )
 
 
-async def _scenarios(lab: Lab, ps: Processes, scratch: Path, clock: Clock) -> list[Section]:
-    """Scenario 1 first, with the gateway's peak memory measured over it alone."""
-    lab.gateway.reset_peak()
-    sections = [await cached_read(lab)]
-    under_load = lab.gateway.memory_kb()
-    clock.lap(sections[-1].key)
-    for scenario in SCENARIOS:
-        sections.append(await scenario(lab))
-        clock.lap(sections[-1].key)
-    sections.append(start_and_memory(ps.starts, ps.at_rest, under_load))
-    sections.append(await workers(lab, ps.workers))
-    clock.lap("workers")
+async def _scenarios(lab: Lab, ps: Processes, clock: Clock, only: frozenset[str]) -> list[Section]:
+    """Scenario 1 first, with the gateway's peak memory measured over it alone (the start
+    and memory section needs it, so it runs only when scenario 1 does)."""
+    sections: list[Section] = []
+    under_load: dict[str, int] = {}
+    if "cached_read" in only:
+        lab.gateway.reset_peak()
+        sections.append(await cached_read(lab))
+        under_load = lab.gateway.memory_kb()
+        clock.lap("cached_read")
+    for key, scenario in SCENARIOS.items():
+        if key in only:
+            sections.append(await scenario(lab))
+            clock.lap(key)
+    if {"cached_read", "start_and_memory"} <= only:
+        sections.append(start_and_memory(ps.starts, ps.at_rest, under_load))
+    if "workers" in only:
+        sections.append(await workers(lab, ps.workers))
+        clock.lap("workers")
     return sections
 
 
@@ -196,8 +214,16 @@ def cli(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="one short run of everything")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON report")
     parser.add_argument("--latency-ms", type=float, default=LATENCY_MS, help="per Yuno call")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run just this section (repeatable; start_and_memory needs cached_read)",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(main(QUICK if args.quick else FULL, args.out, args.latency_ms))
+    budget = QUICK if args.quick else FULL
+    only = frozenset(args.only or SECTIONS)
+    asyncio.run(main(budget, args.out, args.latency_ms, only))
 
 
 if __name__ == "__main__":

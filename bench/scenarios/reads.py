@@ -97,7 +97,7 @@ async def _added_latency(lab: Lab, section: Section, ours: list[Sample]) -> None
     session = lab.data.read_sessions[0]
     url = f"{lab.emulator.url}/v1/checkout/sessions/{session}"
     headers = {"public-api-key": PUBLIC_API_KEY, "private-secret-key": PRIVATE_SECRET_KEY}
-    load = Load(url, None, 1, lab.budget.duration, method="GET", headers=headers, expect=session)
+    load = Load(url, None, 1, lab.budget.duration, method="GET", headers=headers, expect=(session,))
     await lab.yuno.set_latency(0)
     try:
         direct = [await lab.measure(lab.emulator, load) for _ in ours]

@@ -67,7 +67,7 @@ async def _writes(
         duration=3600,
         requests=len(bodies),
         unique=True,
-        expect="SUCCEEDED",
+        expect=("SUCCEEDED",),
     )
     sample = await lab.measure(target, load)
     log = await lab.yuno.requests()

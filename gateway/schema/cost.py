@@ -46,7 +46,6 @@ from graphql import (
 from graphql.language import BooleanValueNode
 from strawberry.extensions import SchemaExtension
 from strawberry.federation.schema_directives import Cost, ListSize
-from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 
 from gateway.correlation import CallCount, yuno_calls
@@ -230,14 +229,10 @@ class DemandControl(SchemaExtension):
             yuno_calls.reset(token)
 
     def on_validate(self) -> Iterator[None]:
+        """After the document cache, which validated the document (the estimate walks
+        only a valid one), and before strawberry looks at the errors."""
         context = self.execution_context
         document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
-            # Validated here rather than next by strawberry: a refusal must be decided
-            # inside this hook, and the estimate walks only a valid document.
-            context.pre_execution_errors = validate_document(
-                context.schema._schema, document, context.validation_rules
-            )
         if document is not None and context.pre_execution_errors == []:
             self._refuse_above_budget(document, context)
         yield

@@ -1,5 +1,9 @@
 """Parse and validate each document text once, and keep only what is worth keeping.
 
+Every document is parsed within the token limit and validated with graphql-core's rules
+and ours (depth, aliases), here, in one extension: strawberry would otherwise need one
+extension for the parse option and one for the rules, each paid for on every request.
+
 strawberry's ``ParserCache`` and ``ValidationCache`` keep a fixed number of entries,
 whatever their size, and the parser's even for documents that never validated: 512
 parsed 50 KB documents are over a gigabyte. This cache keeps only documents that
@@ -11,11 +15,12 @@ in-process gateway uses it too).
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar, Generic, TypeVar
 
-from graphql import DocumentNode
+from graphql import ASTValidationRule, DocumentNode
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -67,8 +72,10 @@ class DocumentStore(SizedLRU[str, DocumentNode]):
 class DocumentCache(SchemaExtension):
     """A validated document is parsed and validated once; everything else every time."""
 
-    #: Each schema gets its own store (see ``document_cache``).
+    #: Each schema gets its own store, token limit and rules (see ``document_cache``).
     store: ClassVar[DocumentStore] = DocumentStore(0)
+    max_tokens: ClassVar[int] = 0
+    rules: ClassVar[tuple[type[ASTValidationRule], ...]] = ()
     _hit = False
 
     def on_parse(self) -> Iterator[None]:
@@ -79,23 +86,39 @@ class DocumentCache(SchemaExtension):
             if cached is not None:
                 context.graphql_document = cached
                 self._hit = True
-        yield  # a miss is parsed by strawberry, with its token limit
+        context.parse_options["max_tokens"] = self.max_tokens
+        yield  # a miss is parsed by strawberry, with the token limit
 
     def on_validate(self) -> Iterator[None]:
+        """Extensions before this one (the guard) may have refused the document already;
+        those after it (demand control) see it validated."""
         context = self.execution_context
         if self._hit and context.pre_execution_errors is None:
             context.pre_execution_errors = []  # validated when it was kept
         validating = context.pre_execution_errors is None
+        document = context.graphql_document
+        if validating and document is not None:
+            rules = (*context.validation_rules, *self.rules)
+            context.pre_execution_errors = validate_document(
+                context.schema._schema, document, rules
+            )
         yield
         if (
             validating
             and context.pre_execution_errors == []
             and context.query is not None
-            and context.graphql_document is not None
+            and document is not None
         ):
-            self.store.put(context.query, context.graphql_document)
+            self.store.put(context.query, document)
 
 
-def document_cache(budget_bytes: int) -> type[DocumentCache]:
-    """The cache extension of one schema (made once per schema, never per request)."""
-    return type("DocumentCache", (DocumentCache,), {"store": DocumentStore(budget_bytes)})
+def document_cache(
+    budget_bytes: int, max_tokens: int, rules: Sequence[type[ASTValidationRule]]
+) -> type[DocumentCache]:
+    """The cache extension of one schema (made once per schema, never per request): rule
+    classes made once keep validation's caches hitting."""
+    return type(
+        "DocumentCache",
+        (DocumentCache,),
+        {"store": DocumentStore(budget_bytes), "max_tokens": max_tokens, "rules": tuple(rules)},
+    )

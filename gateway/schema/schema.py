@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.federation.schema import FederationAny
@@ -82,7 +82,6 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            lambda: MaxTokensLimiter(limits.max_tokens),
             # The guard decides before the cache answers "validated" for a kept document.
             guard(
                 Limits(
@@ -92,8 +91,7 @@ def build_schema(
                     limits.max_field_repeats,
                 )
             ),
-            document_cache(limits.document_cache_bytes),
-            lambda: AddValidationRules(rules),
+            document_cache(limits.document_cache_bytes, limits.max_tokens, rules),
             demand_control(limits.max_operation_cost),
             ErrorCodes,
             *observers,

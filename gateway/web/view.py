@@ -11,7 +11,7 @@ import contextlib
 import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import orjson
 from aiohttp import WSCloseCode, web
@@ -104,6 +104,13 @@ class GraphQLView(StrawberryView[Any, None]):
             return await super().__call__(request)
         request[PENDING] = cached
         return await self.responses.keep(request, await super().__call__(request))
+
+    def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
+        """strawberry asks aiohttp by building a WebSocketResponse for every request; a
+        request without ``Upgrade: websocket`` is not one, and answers without it."""
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return False
+        return super().is_websocket_request(request)
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None

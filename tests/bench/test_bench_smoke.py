@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 
+from bench.lab import QUICK
+
 ROOT = Path(__file__).resolve().parents[2]
-UNDER_LOAD = ["cached_read", "critical_path", "fan_out", "federation", "payment_write"]
+UNDER_LOAD = ["cached_read", "critical_path", "fan_out", "federation", "payment_write", "peers"]
 SCENARIOS = [*UNDER_LOAD, "start_and_memory", "workers"]
+CONTENDERS = {"gateway", "hive_cached", "hive", "ceiling"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,25 @@ def test_bench_fan_out_reports_yuno_calls_per_query(quick_run: Run) -> None:
     assert calls["cold"] > 0
     assert calls["baseline"] > 0
     assert fan_out["expected_yuno_calls"] == 1 + fan_out["distinct_customers"]
+
+
+def test_bench_peers_measures_the_ceiling_and_each_hive_or_says_why_not(quick_run: Run) -> None:
+    peers = quick_run.report["scenarios"]["peers"]
+
+    measured = set(peers[f"c{QUICK.peer_concurrencies[0]}"]) & CONTENDERS
+
+    assert {"gateway", "ceiling"} <= measured
+    assert measured | set(peers["absent"]) == CONTENDERS
+    assert all(peers["absent"].values())
+
+
+def test_bench_peers_counts_the_gateway_stale_answers(quick_run: Run) -> None:
+    peers = quick_run.report["scenarios"]["peers"]
+
+    rounds = peers[f"c{QUICK.peer_concurrencies[0]}"]["stale_answers"]
+
+    assert len(rounds) == QUICK.repeats
+    assert all(isinstance(r["gateway"], int) for r in rounds)
 
 
 def test_bench_targets_carry_a_value_and_a_verdict(quick_run: Run) -> None:
