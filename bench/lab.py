@@ -82,6 +82,8 @@ class Lab:
     data: Dataset
     #: Load runs that had failed requests, one line each, for the top of the report.
     failures: list[str] = dataclasses.field(default_factory=list)
+    #: A commit of the gateway to measure against in the executed section (``--versus``).
+    versus: str | None = None
 
     async def measure(
         self, target: Service, load: Load, generator: Generator = Generator.PYTHON

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import secrets
+import shlex
 import socket
 import sys
 import time
@@ -152,15 +153,34 @@ async def start_gateway(
     name: str = "gateway",
     env: Mapping[str, str] | None = None,
     workers: int | None = None,
+    source: Path | None = None,
 ) -> Service:
-    """``gateway serve`` against the emulator; ``started_in`` is the time to its first answer."""
+    """``gateway serve`` against the emulator; ``started_in`` is the time to its first answer.
+    ``source``: another checkout of the gateway to run instead (see ``checkout``)."""
     port = free_port()
     command = ["-m", "gateway", "serve", "--host", HOST, "--port", str(port)]
     command += [] if workers is None else ["--workers", str(workers)]
     url = f"http://{HOST}:{port}/graphql"
     settings = {**yuno_environment(emulator_url), **GATEWAY_AUTH, **(env or {})}
+    if source is not None:
+        settings["PYTHONPATH"] = str(source)
     probe = Probe(url, READY_QUERY, {"Authorization": f"Bearer {BENCH_API_KEY}"})
-    return await start_process(name, command, settings, logs, url, probe)
+    return await start_process(name, command, settings, logs, url, probe, cwd=source or ROOT)
+
+
+async def checkout(commit: str, into: Path) -> Path:
+    """The gateway's code at ``commit`` (``git archive``), to measure against this one in
+    the same run; it runs with this environment's packages."""
+    target = shlex.quote(str(into))
+    archive = await asyncio.create_subprocess_shell(
+        f"mkdir -p {target} && git -C {shlex.quote(str(ROOT))} archive {shlex.quote(commit)}"
+        f" gateway | tar -x -C {target}",
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, errors = await archive.communicate()
+    if archive.returncode != 0:
+        raise ServiceFailed(f"cannot check out {commit}: {errors.decode().strip()}")
+    return into
 
 
 async def start_baseline(logs: Path, emulator_url: str) -> Service:
@@ -191,6 +211,7 @@ async def start_process(
     url: str,
     probe: Probe,
     program: str = sys.executable,
+    cwd: Path = ROOT,
 ) -> Service:
     """``program command…`` from the repository, its output in ``logs/<name>.log``; returns
     once ``probe`` is answered (``ServiceFailed`` if it exits or never answers)."""
@@ -201,7 +222,7 @@ async def start_process(
             program,
             *command,
             env=clean_environment(env),
-            cwd=ROOT,
+            cwd=cwd,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=output,
             stderr=output,

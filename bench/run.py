@@ -12,6 +12,7 @@ runs of the same repeat.
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import tempfile
 import time
@@ -36,6 +37,7 @@ from bench.processes import (
     start_gateway,
 )
 from bench.report import Section, document, markdown, write_json
+from bench.scenarios.executed import executed
 from bench.scenarios.fanout import fan_out, federation
 from bench.scenarios.peers import peers
 from bench.scenarios.reads import cached_read, critical_path
@@ -57,6 +59,7 @@ SCENARIOS: dict[str, Callable[[Lab], Awaitable[Section]]] = {
     "federation": federation,
     "payment_write": payment_write,
     "peers": peers,
+    "executed": executed,
 }
 SECTIONS = ("cached_read", *SCENARIOS, "start_and_memory", "workers")
 
@@ -78,15 +81,20 @@ class Clock:
 
 
 async def main(
-    budget: Budget, out: Path, latency_ms: float, only: frozenset[str] = frozenset(SECTIONS)
+    budget: Budget,
+    out: Path,
+    latency_ms: float,
+    only: frozenset[str] = frozenset(SECTIONS),
+    versus: str | None = None,
 ) -> None:
     clock = Clock()
     about = machine.description()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        sections, failures = await _run(budget, latency_ms, Path(scratch), clock, only)
+        sections, failures = await _run(budget, latency_ms, Path(scratch), clock, only, versus)
     config: dict[str, Json] = {
         "mode": "quick" if budget is QUICK else "full",
         "sections": "all" if only == frozenset(SECTIONS) else sorted(only),
+        "versus": versus or "none",
         "repeats": budget.repeats,
         "seconds per measurement": budget.duration,
         "upstream latency ms": latency_ms,
@@ -116,14 +124,21 @@ class Processes:
 
 
 async def _run(
-    budget: Budget, latency_ms: float, scratch: Path, clock: Clock, only: frozenset[str]
+    budget: Budget,
+    latency_ms: float,
+    scratch: Path,
+    clock: Clock,
+    only: frozenset[str],
+    versus: str | None = None,
 ) -> tuple[list[Section], list[str]]:
     started: list[Service] = []
     try:
         processes = await _start(budget, latency_ms, scratch, started)
         clock.lap("start processes")
         async with aiohttp.ClientSession() as http:
-            lab = await _lab(budget, latency_ms, processes, http, scratch)
+            lab = dataclasses.replace(
+                await _lab(budget, latency_ms, processes, http, scratch), versus=versus
+            )
             clock.lap("seed")
             sections = await _scenarios(lab, processes, clock, only)
             return sections, lab.failures
@@ -215,6 +230,11 @@ def cli(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON report")
     parser.add_argument("--latency-ms", type=float, default=LATENCY_MS, help="per Yuno call")
     parser.add_argument(
+        "--versus",
+        metavar="COMMIT",
+        help="also measure the gateway at this commit (the executed section)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=SECTIONS,
@@ -223,7 +243,7 @@ def cli(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     budget = QUICK if args.quick else FULL
     only = frozenset(args.only or SECTIONS)
-    asyncio.run(main(budget, args.out, args.latency_ms, only))
+    asyncio.run(main(budget, args.out, args.latency_ms, only, args.versus))
 
 
 if __name__ == "__main__":
