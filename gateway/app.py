@@ -121,7 +121,7 @@ def create_app(settings: Settings) -> web.Application:
         authenticate=authenticator.authenticate,
         operations=Operations(
             settings.max_tokens,
-            policy=lambda document, name: reusable_for(schema._schema, document, name),
+            policy=lambda document, name: reusable_for(schema.graphql_schema, document, name),
         ),
         responses=responses,
         documents=Documents(

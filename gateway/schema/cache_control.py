@@ -36,6 +36,8 @@ from graphql import (
 from strawberry import UNSET
 from strawberry.schema_directive import Location
 
+from gateway.schema.selections import applies
+
 #: Seconds each type's answers may be reused (between the invalidations that end them
 #: sooner): a payment's status moves with each webhook; a session and its catalog, and a
 #: customer, change by the gateway's own writes (which invalidate) or rarely.
@@ -146,7 +148,7 @@ class _Policy:
             if isinstance(selection, FieldNode):
                 yield selection, parent.fields.get(selection.name.value)
             elif isinstance(selection, InlineFragmentNode):
-                if self._applies(selection.type_condition, parent):
+                if applies(self.schema, selection.type_condition, parent):
                     yield from self._fields(selection.selection_set, parent, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
@@ -154,18 +156,9 @@ class _Policy:
                 if (
                     fragment is not None
                     and name not in seen
-                    and self._applies(fragment.type_condition, parent)
+                    and applies(self.schema, fragment.type_condition, parent)
                 ):
                     yield from self._fields(fragment.selection_set, parent, seen | {name})
-
-    def _applies(self, condition: object, parent: GraphQLObjectType) -> bool:
-        name = getattr(getattr(condition, "name", None), "value", None)
-        if name is None or name == parent.name:
-            return True
-        named = self.schema.get_type(name)
-        return (
-            named is not None and is_abstract_type(named) and self.schema.is_sub_type(named, parent)
-        )
 
 
 def _hint(element: object) -> int | None:

@@ -33,7 +33,6 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     ListValueNode,
-    NamedTypeNode,
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
@@ -49,7 +48,9 @@ from strawberry.federation.schema_directives import Cost, ListSize
 from strawberry.types import ExecutionContext
 
 from gateway.correlation import CallCount, yuno_calls
+from gateway.schema.documents import graphql_schema
 from gateway.schema.guard import refusal
+from gateway.schema.selections import applies
 
 #: Items a list field is assumed to hold when it declares no ``@listSize``.
 DEFAULT_LIST_SIZE = 10
@@ -120,7 +121,7 @@ class Estimate:
             if isinstance(selection, FieldNode):
                 total += self._field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
-                if self._applies(selection.type_condition, parent):
+                if applies(self.schema, selection.type_condition, parent):
                     total += self._on_object(selection.selection_set, parent)
             elif isinstance(selection, FragmentSpreadNode):
                 total += self._spread(selection.name.value, parent)
@@ -130,9 +131,8 @@ class Estimate:
         key = (name, parent.name)
         if key not in self.spreads:
             fragment = self.fragments.get(name)
-            applies = fragment is not None and self._applies(fragment.type_condition, parent)
             self.spreads[key] = 0  # a cycle (validation refuses those) adds nothing
-            if fragment is not None and applies:
+            if fragment is not None and applies(self.schema, fragment.type_condition, parent):
                 self.spreads[key] = self._on_object(fragment.selection_set, parent)
         return self.spreads[key]
 
@@ -166,16 +166,6 @@ class Estimate:
             self.read_variables = True
             return self.variables.get(node.name.value)
         return node
-
-    def _applies(self, condition: NamedTypeNode | None, parent: GraphQLObjectType) -> bool:
-        if condition is None or condition.name.value == parent.name:
-            return True
-        named = self.schema.get_type(condition.name.value)
-        return (
-            is_composite_type(named)
-            and not isinstance(named, GraphQLObjectType)
-            and (self.schema.is_sub_type(named, parent))
-        )
 
     def _skipped(self, node: SelectionNode) -> bool:
         for directive in node.directives or ():
@@ -221,12 +211,18 @@ class DemandControl(SchemaExtension):
         self.cost: OperationCost | None = None
 
     def on_operation(self) -> Iterator[None]:
-        calls = CallCount()
-        token = yuno_calls.set(calls)
+        """Yuno's calls are counted only for a request that asked for its cost."""
+        if not self._asked():
+            yield
+            return
+        token = yuno_calls.set(CallCount())
         try:
             yield
         finally:
             yuno_calls.reset(token)
+
+    def _asked(self) -> bool:
+        return (self.execution_context.operation_extensions or {}).get("cost") is True
 
     def on_validate(self) -> Iterator[None]:
         """After the document cache, which validated the document (the estimate walks
@@ -261,13 +257,12 @@ class DemandControl(SchemaExtension):
             ]
 
     def get_results(self) -> dict[str, Any]:
-        asked = (self.execution_context.operation_extensions or {}).get("cost") is True
-        if not asked or self.cost is None:
+        if not self._asked() or self.cost is None:
             return {}
         return {"cost": self.cost.report(self.budget)}
 
     def _estimate(self, definitions: Any, variables: dict[str, Any]) -> Estimate:
-        schema = self.execution_context.schema._schema
+        schema = graphql_schema(self.execution_context.schema)
         if self.costs is None:
             type(self).costs = field_costs(schema)
         fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}

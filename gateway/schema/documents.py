@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar, Generic, TypeVar
 
-from graphql import ASTValidationRule, DocumentNode
+from graphql import ASTValidationRule, DocumentNode, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -100,7 +100,7 @@ class DocumentCache(SchemaExtension):
         if validating and document is not None:
             rules = (*context.validation_rules, *self.rules)
             context.pre_execution_errors = validate_document(
-                context.schema._schema, document, rules
+                graphql_schema(context.schema), document, rules
             )
         yield
         if (
@@ -110,6 +110,15 @@ class DocumentCache(SchemaExtension):
             and document is not None
         ):
             self.store.put(context.query, document)
+
+
+def graphql_schema(schema: object) -> GraphQLSchema:
+    """graphql-core's schema behind the running schema (``GatewaySchema.graphql_schema``;
+    extensions see it typed as any strawberry schema)."""
+    found = getattr(schema, "graphql_schema", None)
+    if not isinstance(found, GraphQLSchema):
+        raise TypeError("the gateway's extensions run on a GatewaySchema")
+    return found
 
 
 def document_cache(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
@@ -46,6 +46,12 @@ class SchemaLimits:
 
 
 class GatewaySchema(strawberry.federation.Schema):
+    @property
+    def graphql_schema(self) -> GraphQLSchema:
+        """graphql-core's schema, which strawberry keeps with no public name: the one place
+        that reads it (validation, cost estimates and the cache policy walk it)."""
+        return self._schema
+
     def process_errors(
         self, errors: Iterable[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

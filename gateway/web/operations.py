@@ -71,9 +71,6 @@ class Operations:
     def is_mutation(self, document: str | None, operation_name: str | None) -> bool:
         return self.kind(document, operation_name) is OperationType.MUTATION
 
-    def is_subscription(self, document: str | None, operation_name: str | None) -> bool:
-        return self.kind(document, operation_name) is OperationType.SUBSCRIPTION
-
     def defers(self, document: str | None, operation_name: str | None) -> bool:
         """The document asks for incremental delivery (``@defer``, ``@stream``)."""
         return self.shape(document, operation_name).defers

@@ -39,7 +39,7 @@ from gateway.web.documents import Documents, refusal
 from gateway.web.errors import error_response
 from gateway.web.graphiql import GRAPHIQL, graphiql_page, wants_graphiql
 from gateway.web.middlewares import REQUEST_ID
-from gateway.web.operations import Operations
+from gateway.web.operations import Operations, Shape
 from gateway.web.response_cache import PENDING, TICKET, ResponseCache, Ticket
 from gateway.web.sockets import Admission, GuardedTransportWS
 
@@ -212,18 +212,17 @@ class GraphQLView(StrawberryView[Any, None]):
         admitted = await self._admit(request_data, principal)
         if isinstance(admitted, ExecutionResult):
             return admitted
-        if self.operations.defers(admitted.query, admitted.operation_name) and (
-            why := _cannot_defer(request)
-        ):
+        shape = self.operations.shape(admitted.query, admitted.operation_name)
+        if shape.defers and (why := _cannot_defer(request)):
             return refusal(why, "DEFER_NOT_ALLOWED")
-        if self.operations.is_subscription(admitted.query, admitted.operation_name):
+        if shape.kind is OperationType.SUBSCRIPTION:
             return refusal(
                 "Subscriptions run over a WebSocket (graphql-transport-ws) or a stream: send "
                 "Accept: multipart/mixed;subscriptionSpec=1.0 (Apollo's clients) or "
                 "text/event-stream (graphql-sse).",
                 "SUBSCRIPTION_NEEDS_WEBSOCKET",
             )
-        reusable = self._reusable(request, admitted)
+        reusable = _reusable(shape) if PENDING in request else None
         since = None if reusable is None or self.responses is None else await self.responses.begin()
         result = await super().execute_single(
             request, request_adapter, sub_response, context, root_value, admitted
@@ -237,16 +236,6 @@ class GraphQLView(StrawberryView[Any, None]):
         if registration is not None and self.documents is not None and _validated(result):
             await self.documents.register(registration, principal)
         return result
-
-    def _reusable(self, request: web.Request, data: GraphQLRequestData) -> int | None:
-        """Seconds this operation's answer may be reused, if the cache missed it: a query
-        the schema lets answers of be reused, without ``@defer``."""
-        if PENDING not in request:
-            return None
-        shape = self.operations.shape(data.query, data.operation_name)
-        if shape.kind is not OperationType.QUERY or shape.defers:
-            return None
-        return shape.max_age or None
 
     async def _admit(
         self, request_data: GraphQLRequestData, principal: Principal
@@ -368,6 +357,14 @@ def _until(
             await chunks.aclose()
 
     return bounded
+
+
+def _reusable(shape: Shape) -> int | None:
+    """Seconds a missed answer may be kept: a query whose answers the schema lets be
+    reused, without ``@defer``."""
+    if shape.kind is not OperationType.QUERY or shape.defers:
+        return None
+    return shape.max_age or None
 
 
 def _complete(result: object) -> bool:
